@@ -1,0 +1,230 @@
+// Package modcache caches compiled WebAssembly modules on disk, so that only
+// the first use of a guest runtime pays the multi-second native compile.
+//
+// A cache entry is the output of wasmtime's Module.Serialize, stored as
+// <cacheDir>/<key>.cwasm, where key is the hex sha256 of the wasm module's
+// sha256, the wasmtime-go version, the caller's engine configuration key and
+// GOOS/GOARCH. Entries are written to a temporary file, synced and renamed
+// into place, so concurrent processes filling the same cache never see a
+// partial file. An entry that fails to deserialize is deleted and rebuilt.
+//
+// Entries are mapped into memory by wasmtime when loaded, so they must never
+// be modified in place (truncating a mapped file makes the processes using it
+// crash with SIGBUS): to invalidate an entry, delete it or rename a new file
+// over it, as this package does.
+//
+// Deserializing runs native code produced earlier, so the cache directory
+// must be writable only by the user running the sandbox. Load ignores (and
+// replaces) entries that are not regular files, are group- or
+// world-writable, or belong to another user.
+package modcache
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bytecodealliance/wasmtime-go/v39"
+	"github.com/wasmsandbox/sandbox/internal/runtimes"
+)
+
+// wasmtimeModule is the module path of the wasmtime-go binding; its version is
+// part of every cache key.
+const wasmtimeModule = "github.com/bytecodealliance/wasmtime-go/v39"
+
+// fallbackWasmtimeVersion is used when the build carries no module
+// information (for example a binary built outside module mode).
+const fallbackWasmtimeVersion = "v39.0.1"
+
+// Ext is the file name extension of cache entries.
+const Ext = ".cwasm"
+
+// maxWasmBytes caps the size of a wasm module Load will read.
+const maxWasmBytes = 512 << 20
+
+// Dir returns the default cache directory under a wasmsandbox home
+// directory: home/modules.
+func Dir(home string) string { return filepath.Join(home, "modules") }
+
+// WasmtimeVersion returns the wasmtime-go version linked into this binary,
+// as recorded in its build information (falling back to the version this
+// code was written against).
+var WasmtimeVersion = sync.OnceValue(func() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path != wasmtimeModule {
+				continue
+			}
+			v := d.Version
+			if d.Replace != nil {
+				v += "=>" + d.Replace.Path + "@" + d.Replace.Version + d.Replace.Sum
+			}
+			if v != "" {
+				return v
+			}
+		}
+	}
+	return fallbackWasmtimeVersion
+})
+
+// Key returns the cache key (hex sha256) for a wasm module with the given
+// sha256 compiled by an engine described by engineKey, with this binary's
+// wasmtime-go version, GOOS and GOARCH.
+func Key(wasmSHA256, engineKey string) string {
+	h := sha256.New()
+	for _, part := range []string{"wasmsandbox-modcache-v1", wasmSHA256, WasmtimeVersion(), engineKey, runtime.GOOS + "/" + runtime.GOARCH} {
+		fmt.Fprintf(h, "%d:%s\n", len(part), part)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Path returns the cache file for a wasm module with sha256 wasmSHA256
+// compiled by an engine described by engineKey.
+func Path(cacheDir, wasmSHA256, engineKey string) string {
+	return filepath.Join(cacheDir, Key(wasmSHA256, engineKey)+Ext)
+}
+
+// Load returns the compiled module of the wasm file at wasmPath, whose
+// expected sha256 is a.WasmSHA256, for engine.
+//
+// engineKey must describe every engine setting that affects compiled code
+// (fuel, epoch interruption, enabled features, optimisation level, ...): two
+// engines that may not share compiled code must have different keys. The
+// cache is tried first; on a miss (or an unusable entry, which is deleted)
+// the file is read, checked against a.WasmSHA256 (a mismatch is an error
+// wrapping runtimes.ErrIntegrity), compiled and, best effort, written to the
+// cache. An empty cacheDir disables the cache. Progress lines go to progress
+// when it is not nil.
+func Load(engine *wasmtime.Engine, engineKey string, a runtimes.Artifact, wasmPath, cacheDir string, progress io.Writer) (*wasmtime.Module, error) {
+	say := func(format string, args ...any) {
+		if progress != nil {
+			fmt.Fprintf(progress, format+"\n", args...)
+		}
+	}
+	if engine == nil {
+		return nil, errors.New("modcache: nil engine")
+	}
+	if len(a.WasmSHA256) != 64 || strings.Trim(a.WasmSHA256, "0123456789abcdef") != "" {
+		return nil, fmt.Errorf("modcache: %s runtime has no valid wasm sha256 (%q)", a.Name, a.WasmSHA256)
+	}
+	var cachePath string
+	if cacheDir != "" {
+		cachePath = Path(cacheDir, a.WasmSHA256, engineKey)
+		if usable(cachePath) {
+			m, err := wasmtime.NewModuleDeserializeFile(engine, cachePath)
+			if err == nil {
+				return m, nil
+			}
+			os.Remove(cachePath)
+			say("compiled %s runtime in the cache is unusable (%v); recompiling", a.Name, oneLine(err))
+		}
+	}
+
+	wasm, err := readWasm(wasmPath)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(wasm)
+	if got := hex.EncodeToString(sum[:]); got != a.WasmSHA256 {
+		return nil, fmt.Errorf("%w: %s has sha256 %s, want %s; run `wasmsandbox runtimes install` to reinstall the %s runtime",
+			runtimes.ErrIntegrity, wasmPath, got, a.WasmSHA256, a.Name)
+	}
+	estimate := "a few seconds"
+	if len(wasm) >= 8<<20 {
+		estimate = "~10-20s"
+	}
+	say("compiling %s runtime (one time, %s)...", a.Name, estimate)
+	start := time.Now()
+	m, err := wasmtime.NewModule(engine, wasm)
+	if err != nil {
+		return nil, fmt.Errorf("compiling %s runtime (%s): %w", a.Name, wasmPath, err)
+	}
+	if cachePath == "" {
+		return m, nil
+	}
+	if err := store(m, cachePath); err != nil {
+		say("compiled %s runtime in %s (not cached: %v)", a.Name, time.Since(start).Round(100*time.Millisecond), err)
+	} else {
+		say("compiled %s runtime in %s", a.Name, time.Since(start).Round(100*time.Millisecond))
+	}
+	return m, nil
+}
+
+func readWasm(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%w: %s does not exist; run `wasmsandbox runtimes install`", runtimes.ErrNotInstalled, p)
+		}
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxWasmBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", p, err)
+	}
+	if len(b) > maxWasmBytes {
+		return nil, fmt.Errorf("%s is larger than %d bytes", p, maxWasmBytes)
+	}
+	return b, nil
+}
+
+// store serializes m and writes it to name atomically: a temporary file in
+// the same directory, synced, then renamed over name.
+func store(m *wasmtime.Module, name string) error {
+	data, err := m.Serialize()
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".tmp-*"+Ext)
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, name)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	syncDir(dir)
+	return nil
+}
+
+// syncDir makes a rename in dir durable, best effort.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+}
+
+// oneLine shortens a (possibly multi-line) wasmtime error for a progress line.
+func oneLine(err error) string {
+	s, _, _ := strings.Cut(err.Error(), "\n")
+	return s
+}
