@@ -1,0 +1,94 @@
+package sandbox
+
+import (
+	"context"
+	"log/slog"
+)
+
+// Event names: the message of each structured log record.
+const (
+	EventExecutionStart    = "execution.start"
+	EventExecutionComplete = "execution.complete"
+	EventSecurityViolation = "security.violation"
+)
+
+// Kinds of security.violation events.
+const (
+	ViolationOutOfFuel       = "out_of_fuel"
+	ViolationMemoryLimit     = "memory_limit"
+	ViolationTimeout         = "timeout"
+	ViolationOutputTruncated = "output_truncated"
+)
+
+// events emits the structured records of one execution; with a nil logger
+// it does nothing.
+type events struct {
+	logger    *slog.Logger
+	runtime   Runtime
+	sessionID string
+}
+
+func (e events) start(ctx context.Context, p Policy, codeBytes int) {
+	if e.logger == nil {
+		return
+	}
+	e.logger.LogAttrs(ctx, slog.LevelInfo, EventExecutionStart,
+		slog.String("runtime", string(e.runtime)),
+		slog.String("session_id", e.sessionID),
+		slog.Int64("fuel_budget", p.FuelBudget),
+		slog.Int64("memory_bytes", p.MemoryBytes),
+		slog.Duration("timeout", p.Timeout),
+		slog.Int("code_bytes", codeBytes),
+	)
+}
+
+func (e events) complete(ctx context.Context, r *Result, x *execution) {
+	if e.logger == nil {
+		return
+	}
+	_, _, outBytes := x.stdout.result()
+	_, _, errBytes := x.stderr.result()
+	e.logger.LogAttrs(ctx, slog.LevelInfo, EventExecutionComplete,
+		slog.String("runtime", string(e.runtime)),
+		slog.String("session_id", e.sessionID),
+		slog.String("outcome", string(r.Outcome)),
+		slog.Int("exit_code", r.ExitCode),
+		slog.Uint64("fuel_consumed", r.FuelConsumed),
+		slog.Int64("memory_peak_bytes", r.MemoryPeakBytes),
+		slog.Int64("duration_ms", r.DurationMS),
+		slog.Int64("stdout_bytes", outBytes),
+		slog.Int64("stderr_bytes", errBytes),
+		slog.Bool("stdout_truncated", r.StdoutTruncated),
+		slog.Bool("stderr_truncated", r.StderrTruncated),
+	)
+	p := x.policy
+	switch r.Outcome {
+	case OutcomeOutOfFuel:
+		e.violation(ctx, ViolationOutOfFuel, p.FuelBudget, int64(r.FuelConsumed))
+	case OutcomeMemoryLimit:
+		e.violation(ctx, ViolationMemoryLimit, p.MemoryBytes, r.MemoryPeakBytes)
+	case OutcomeTimeout:
+		e.violation(ctx, ViolationTimeout, p.Timeout.Milliseconds(), r.DurationMS)
+	}
+	if r.StdoutTruncated {
+		e.violation(ctx, ViolationOutputTruncated, p.StdoutMaxBytes, outBytes, slog.String("stream", "stdout"))
+	}
+	if r.StderrTruncated {
+		e.violation(ctx, ViolationOutputTruncated, p.StderrMaxBytes, errBytes, slog.String("stream", "stderr"))
+	}
+}
+
+// violation emits a security.violation record at WARN level.
+func (e events) violation(ctx context.Context, kind string, limit, observed int64, extra ...slog.Attr) {
+	if e.logger == nil {
+		return
+	}
+	attrs := append([]slog.Attr{
+		slog.String("kind", kind),
+		slog.String("runtime", string(e.runtime)),
+		slog.String("session_id", e.sessionID),
+		slog.Int64("limit", limit),
+		slog.Int64("observed", observed),
+	}, extra...)
+	e.logger.LogAttrs(ctx, slog.LevelWarn, EventSecurityViolation, attrs...)
+}

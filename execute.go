@@ -1,0 +1,331 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/bytecodealliance/wasmtime-go/v39"
+)
+
+// Why an execution was stopped from outside the guest.
+const (
+	stopNone int32 = iota
+	stopTimeout
+	stopCancelled
+)
+
+// execution is the per-Execute state. It is the store's data, so host
+// functions reach it through their Caller.
+type execution struct {
+	ctx      context.Context
+	deadline time.Time
+	policy   Policy
+	code     string
+	// workspace is the host directory mounted at policy.GuestWorkspace.
+	workspace string
+	stdout    *capture
+	stderr    *capture
+	store     *wasmtime.Store
+	rt        *guestRuntime
+	stopped   atomic.Int32
+	// fuelConsumed is the fuel the guest used.
+	fuelConsumed uint64
+	// memPeak is the size of the guest's linear memory when it ended.
+	memPeak int64
+	// memoryDenied is set by runtimes that can tell an allocation failed.
+	memoryDenied bool
+}
+
+// expired reports whether the guest must stop now, recording why.
+func (x *execution) expired() bool {
+	if x.stopped.Load() != stopNone {
+		return true
+	}
+	if !time.Now().Before(x.deadline) {
+		x.stopped.CompareAndSwap(stopNone, stopTimeout)
+		return true
+	}
+	if x.ctx.Err() != nil {
+		x.stopped.CompareAndSwap(stopNone, stopCancelled)
+		return true
+	}
+	return false
+}
+
+var errStopped = errors.New("execution stopped by its deadline or cancellation")
+
+// sleep waits d, or less when the deadline passes or the context ends, in
+// which case it returns errStopped and the guest must be trapped.
+func (x *execution) sleep(d time.Duration) error {
+	if x.expired() {
+		return errStopped
+	}
+	left := time.Until(x.deadline)
+	if d < left {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return nil
+		case <-x.ctx.Done():
+			x.stopped.CompareAndSwap(stopNone, stopCancelled)
+			return errStopped
+		}
+	}
+	t := time.NewTimer(left)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		x.stopped.CompareAndSwap(stopNone, stopTimeout)
+	case <-x.ctx.Done():
+		x.stopped.CompareAndSwap(stopNone, stopCancelled)
+	}
+	return errStopped
+}
+
+// wasmSandbox is the Sandbox of every runtime: the runtime-specific part is
+// in guestRuntime.run.
+type wasmSandbox struct {
+	rt     *guestRuntime
+	policy Policy
+	opts   options
+}
+
+func (s *wasmSandbox) Runtime() Runtime { return s.rt.name }
+func (s *wasmSandbox) Policy() Policy   { return s.policy }
+
+func (s *wasmSandbox) Execute(ctx context.Context, code string) (*Result, error) {
+	return s.execute(ctx, code, s.policy, s.opts.sessionID)
+}
+
+// execute runs code under p. The workspace is p.Workspace, or a fresh
+// temporary directory removed afterwards.
+func (s *wasmSandbox) execute(ctx context.Context, code string, p Policy, sessionID string) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCancelled, err)
+	}
+	if int64(len(code)) > p.MaxCodeBytes {
+		return nil, fmt.Errorf("%w: %d bytes of code exceed max_code_bytes (%d); send less code or raise the limit",
+			ErrCodeTooLarge, len(code), p.MaxCodeBytes)
+	}
+	ws := p.Workspace
+	if ws == "" {
+		dir, err := os.MkdirTemp("", "wasmsandbox-ws-")
+		if err != nil {
+			return nil, fmt.Errorf("%w: creating a workspace: %v", ErrInternal, err)
+		}
+		defer os.RemoveAll(dir)
+		ws = dir
+	}
+	before, err := snapshot(ws)
+	if err != nil {
+		return nil, fmt.Errorf("%w: scanning the workspace: %v", ErrInternal, err)
+	}
+	ev := events{logger: s.opts.logger, runtime: s.rt.name, sessionID: sessionID}
+	ev.start(ctx, p, len(code))
+
+	x := &execution{
+		ctx:       ctx,
+		policy:    p,
+		code:      code,
+		workspace: ws,
+		stdout:    newCapture(p.StdoutMaxBytes, s.opts.stdout),
+		stderr:    newCapture(p.StderrMaxBytes, s.opts.stderr),
+		rt:        s.rt,
+	}
+	start := time.Now()
+	x.deadline = start.Add(p.Timeout)
+	runErr, err := s.run(x)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{
+		Runtime:    s.rt.name,
+		SessionID:  sessionID,
+		FuelBudget: p.FuelBudget,
+		DurationMS: time.Since(start).Milliseconds(),
+	}
+	s.classify(x, runErr, res)
+	after, err := snapshot(ws)
+	if err != nil {
+		return nil, fmt.Errorf("%w: scanning the workspace: %v", ErrInternal, err)
+	}
+	res.FilesCreated, res.FilesModified, res.FilesDeleted = diffSnapshots(before, after)
+	ev.complete(ctx, res, x)
+	if x.stopped.Load() == stopCancelled {
+		return res, fmt.Errorf("%w: %w", ErrCancelled, context.Cause(ctx))
+	}
+	return res, nil
+}
+
+// run sets up a fresh store for x and runs the guest in it. The first
+// error is the guest's (a trap or exit); the second means the host failed.
+func (s *wasmSandbox) run(x *execution) (error, error) {
+	eng := s.rt.eng
+	store := wasmtime.NewStoreWithData(eng.wt, x)
+	// Handles given to C are released only once the store is gone.
+	var releases []func()
+	defer func() {
+		store.Close()
+		for _, r := range releases {
+			r()
+		}
+	}()
+	x.store = store
+	if err := store.SetFuel(uint64(x.policy.FuelBudget)); err != nil {
+		return nil, fmt.Errorf("%w: setting fuel: %v", ErrInternal, err)
+	}
+	// Linear memory is capped at memory_bytes; tables get a generous fixed
+	// cap so they cannot be used to exhaust host memory either.
+	store.Limiter(x.policy.MemoryBytes, 1<<20, 10, 10, 2)
+	wasi, err := s.wasiConfig(x)
+	if err != nil {
+		return nil, err
+	}
+	releaseOutput, err := captureOutput(wasi, x)
+	if err != nil {
+		return nil, err
+	}
+	releases = append(releases, releaseOutput)
+	store.SetWasi(wasi)
+	release, err := watchEpoch(store, x)
+	if err != nil {
+		return nil, err
+	}
+	releases = append(releases, release)
+	defer eng.ticker.acquire()()
+	runErr := s.rt.run(x)
+	if left, err := store.GetFuel(); err == nil {
+		x.fuelConsumed = uint64(x.policy.FuelBudget) - left
+	}
+	return runErr, nil
+}
+
+// wasiConfig gives the guest exactly the policy's argv, env and mounts:
+// no inherited environment, no host root, no sockets.
+func (s *wasmSandbox) wasiConfig(x *execution) (*wasmtime.WasiConfig, error) {
+	p := x.policy
+	c := wasmtime.NewWasiConfig()
+	argv := p.Argv
+	if argv == nil {
+		argv = s.rt.defaultArgv
+	}
+	if s.rt.argv != nil {
+		argv = s.rt.argv(argv, x)
+	}
+	c.SetArgv(argv)
+	env := p.Env
+	if env == nil {
+		env = s.rt.defaultEnv(p)
+	}
+	keys := make([]string, 0, len(env))
+	for k := range env {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	vals := make([]string, len(keys))
+	for i, k := range keys {
+		vals[i] = env[k]
+	}
+	c.SetEnv(keys, vals)
+	// stdin reads as empty; stdout and stderr go to the captures (see
+	// captureOutput, called by run).
+	if err := c.SetStdinFile(os.DevNull); err != nil {
+		return nil, fmt.Errorf("%w: wasi stdin: %v", ErrInternal, err)
+	}
+	if err := c.PreopenDir(x.workspace, p.GuestWorkspace, wasmtime.DIR_READ|wasmtime.DIR_WRITE, wasmtime.FILE_READ|wasmtime.FILE_WRITE); err != nil {
+		return nil, fmt.Errorf("%w: mounting the workspace: %v", ErrInternal, err)
+	}
+	for _, m := range p.Mounts {
+		dp, fp := wasmtime.DIR_READ, wasmtime.FILE_READ
+		if m.Writable {
+			dp, fp = dp|wasmtime.DIR_WRITE, fp|wasmtime.FILE_WRITE
+		}
+		if err := c.PreopenDir(m.Host, m.Guest, dp, fp); err != nil {
+			return nil, fmt.Errorf("%w: mounting %s at %s: %v", ErrInternal, m.Host, m.Guest, err)
+		}
+	}
+	return c, nil
+}
+
+// memoryHint reports whether the guest's own error output shows it ran out
+// of memory (CPython's MemoryError, QuickJS's "out of memory"). The store
+// limiter makes memory.grow fail quietly, so this is how a failed
+// allocation shows up once the runtime has turned it into an error.
+func memoryHint(stderr string) bool {
+	return strings.Contains(stderr, "MemoryError") || strings.Contains(stderr, "out of memory")
+}
+
+// classify fills the outcome fields of res from how the guest ended.
+func (s *wasmSandbox) classify(x *execution, runErr error, res *Result) {
+	res.FuelConsumed = x.fuelConsumed
+	res.MemoryPeakBytes = x.memPeak
+	res.Stdout, res.StdoutTruncated, _ = x.stdout.result()
+	res.Stderr, res.StderrTruncated, _ = x.stderr.result()
+	res.ExitCode = -1
+	code, exited := 0, runErr == nil
+	if !exited {
+		code, exited = errorsAsExit(runErr)
+	}
+	var trap *wasmtime.Trap
+	isTrap := errors.As(runErr, &trap)
+	nearCap := x.memPeak+(1<<20) >= x.policy.MemoryBytes
+	switch {
+	case x.stopped.Load() == stopTimeout:
+		res.Outcome = OutcomeTimeout
+		res.Error = fmt.Sprintf("wall-clock deadline of %s passed; make the work shorter or raise timeout", x.policy.Timeout)
+	case x.stopped.Load() == stopCancelled:
+		res.Outcome = OutcomeTimeout
+		res.Error = "cancelled by the caller"
+	case isTrap && trap.Code() != nil && *trap.Code() == wasmtime.OutOfFuel,
+		!exited && res.FuelConsumed >= uint64(x.policy.FuelBudget):
+		res.Outcome = OutcomeOutOfFuel
+		res.Error = fmt.Sprintf("fuel budget of %d instructions exhausted; do less work per call or raise fuel_budget", x.policy.FuelBudget)
+	case (exited && code != 0 || !exited) && (x.memoryDenied || memoryHint(res.Stderr) || nearCap && !exited):
+		if exited {
+			res.ExitCode = code
+		}
+		res.Outcome = OutcomeMemoryLimit
+		res.Error = fmt.Sprintf("memory limit of %d bytes reached; use less memory or raise memory_bytes", x.policy.MemoryBytes)
+	case exited && code == 0:
+		res.ExitCode = 0
+		res.Outcome = OutcomeOK
+		res.Success = true
+	case exited:
+		res.ExitCode = code
+		res.Outcome = OutcomeGuestError
+		res.Error = guestErrorLine(res.Stderr, code)
+	default:
+		res.Outcome = OutcomeTrap
+		res.Error = "webassembly trap: " + trapLine(runErr)
+	}
+}
+
+// guestErrorLine picks the last non-empty line of stderr (for Python the
+// exception line of the traceback) as the one-line reason.
+func guestErrorLine(stderr string, code int) string {
+	lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := strings.TrimSpace(lines[i]); l != "" {
+			if len(l) > 300 {
+				l = l[:300] + "..."
+			}
+			return fmt.Sprintf("exit code %d: %s", code, l)
+		}
+	}
+	return fmt.Sprintf("exit code %d", code)
+}
+
+func trapLine(err error) string {
+	msg := err.Error()
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	return strings.TrimSpace(msg)
+}
