@@ -1,0 +1,205 @@
+// Package quickjs runs JavaScript in the QuickJS-NG WASI reactor shipped by
+// the quickjs-wasi package (quickjs.wasm), with a Node-like guest API
+// (console, timers, process, require/import of fs and path) whose file access
+// goes through a confined *vfs.FS.
+//
+// The caller owns the engine, the linker and the store: it calls Define once
+// per linker to add the env.* imports the module needs, then, per execution,
+// creates a store whose data implements HostProvider, instantiates the module
+// and calls Run.
+package quickjs
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/bytecodealliance/wasmtime-go/v39"
+
+	"github.com/wasmsandbox/sandbox/internal/vfs"
+)
+
+// Host is the per-execution environment a guest sees. A Host is used by one
+// Run at a time.
+type Host struct {
+	// Stdout and Stderr receive the guest's output (nil discards it).
+	Stdout, Stderr io.Writer
+	// Env is the complete process.env of the guest.
+	Env map[string]string
+	// Argv is process.argv; when empty it is ["node", <filename>].
+	Argv []string
+	// FS is the guest filesystem; nil means no files at all.
+	FS *vfs.FS
+	// Cwd is process.cwd() and the base of relative paths ("/app" when empty).
+	Cwd string
+	// MemoryLimit caps QuickJS's heap (JS_SetMemoryLimit) in bytes; 0 means
+	// no cap. Exceeding it throws a catchable InternalError "out of memory".
+	MemoryLimit int64
+	// Sleep blocks for d while the guest waits for its next timer. A non-nil
+	// error (deadline passed, run cancelled) stops the guest; Run returns it.
+	Sleep func(d time.Duration) error
+	// Interrupted reports that the guest must stop now. It is polled from
+	// QuickJS's interrupt handler; when it returns true the guest is stopped
+	// with a trap and Run returns ErrInterrupted.
+	Interrupted func() bool
+	// Now returns the current time (time.Now when nil); timers use it.
+	Now func() time.Time
+
+	// OutOfMemory is set by Run when the guest ended with an uncaught
+	// out-of-memory error, i.e. it needed more than MemoryLimit.
+	OutOfMemory bool
+
+	r *run // state of the Run in progress
+}
+
+// HostProvider is implemented by the store's data (wasmtime.NewStoreWithData);
+// the env.* host functions find the Host of the execution through it.
+type HostProvider interface {
+	QuickJSHost() *Host
+}
+
+// ErrInterrupted is returned by Run when Host.Interrupted stopped the guest.
+var ErrInterrupted = errors.New("quickjs: guest interrupted")
+
+// errNoRun is reported when a host function is called outside Run.
+var errNoRun = errors.New("quickjs: host function called outside Run")
+
+// MaxStackSize is the QuickJS native stack limit applied to every run: half of
+// the module's 1 MiB linker-defined stack, so deep recursion becomes a
+// catchable RangeError rather than a trap.
+const MaxStackSize = 512 * 1024
+
+// maxReadBytes caps a single file read by the guest (further capped by MemoryLimit).
+const maxReadBytes = 256 << 20
+
+//go:embed prelude.js
+var preludeSource string
+
+// EvalFlags from QuickJS (JS_EVAL_*).
+const (
+	evalGlobal = 0
+	evalModule = 1 << 0
+	evalStrict = 1 << 3
+	evalAsync  = 1 << 7
+)
+
+// Define adds the env.* imports of quickjs.wasm (host_call, host_interrupt,
+// host_module_load, host_module_normalize, host_promise_rejection,
+// host_get_timezone_offset) to linker. Call it once per linker; the functions
+// are store-independent and find their Host through caller.Data(), which
+// must implement HostProvider.
+func Define(linker *wasmtime.Linker) error {
+	i32 := wasmtime.NewValType(wasmtime.KindI32)
+	ft := func(params, results int) *wasmtime.FuncType {
+		p := make([]*wasmtime.ValType, params)
+		for i := range p {
+			p[i] = i32
+		}
+		r := make([]*wasmtime.ValType, results)
+		for i := range r {
+			r[i] = i32
+		}
+		return wasmtime.NewFuncType(p, r)
+	}
+	defs := []struct {
+		name    string
+		params  int
+		results int
+		fn      func(r *run, args []wasmtime.Val) (int32, error)
+	}{
+		{"host_call", 5, 1, (*run).hostCall},
+		{"host_interrupt", 0, 1, (*run).hostInterrupt},
+		{"host_promise_rejection", 3, 0, (*run).hostPromiseRejection},
+		{"host_module_normalize", 2, 1, (*run).hostModuleNormalize},
+		{"host_module_load", 2, 1, (*run).hostModuleLoad},
+		{"host_get_timezone_offset", 2, 1, func(*run, []wasmtime.Val) (int32, error) { return 0, nil }},
+	}
+	for _, d := range defs {
+		d := d
+		err := linker.FuncNew("env", d.name, ft(d.params, d.results), func(c *wasmtime.Caller, args []wasmtime.Val) ([]wasmtime.Val, *wasmtime.Trap) {
+			r := runOf(c)
+			if r == nil {
+				return nil, wasmtime.NewTrap(errNoRun.Error())
+			}
+			prev := r.st
+			r.st = c
+			v, err := d.fn(r, args)
+			r.st = prev
+			if err != nil {
+				return nil, r.trap(err)
+			}
+			if d.results == 0 {
+				return nil, nil
+			}
+			return []wasmtime.Val{wasmtime.ValI32(v)}, nil
+		})
+		if err != nil {
+			return fmt.Errorf("quickjs: define env.%s: %w", d.name, err)
+		}
+	}
+	return nil
+}
+
+func runOf(c *wasmtime.Caller) *run {
+	hp, ok := c.Data().(HostProvider)
+	if !ok {
+		return nil
+	}
+	h := hp.QuickJSHost()
+	if h == nil {
+		return nil
+	}
+	return h.r
+}
+
+// Run executes code in the freshly instantiated quickjs.wasm instance inst:
+// it initialises the reactor, creates the QuickJS runtime and context, applies
+// the memory limit and interrupt handler, installs the guest API and
+// evaluates code (as an ES module when it uses import/export, as a script
+// otherwise, with top-level await allowed in both), then runs jobs and timers
+// until nothing is pending.
+//
+// An uncaught exception or unhandled rejection is printed to h.Stderr and
+// gives exitCode 1; process.exit(n) gives n. err is non-nil only when the
+// execution failed outside JavaScript: a wasm trap or other error from
+// wasmtime is returned unchanged (so fuel and epoch traps can be classified),
+// an error from h.Sleep is returned as is, and ErrInterrupted when
+// h.Interrupted stopped the guest. The instance must not be reused.
+func Run(store *wasmtime.Store, inst *wasmtime.Instance, h *Host, code string, filename string) (exitCode int, err error) {
+	if h == nil {
+		return 0, errors.New("quickjs: nil Host")
+	}
+	r := &run{h: h, st: store, store: store, inst: inst, fns: map[string]*wasmtime.Func{}}
+	h.r = r
+	h.OutOfMemory = false
+	defer func() { h.r = nil }()
+	if h.Cwd == "" {
+		h.Cwd = "/app"
+	}
+	if filename == "" {
+		filename = "main.js"
+	}
+	r.filename = filename
+	r.start = r.now()
+
+	code2, err := r.execute(code)
+	if err != nil {
+		return r.classify(err)
+	}
+	return code2, nil
+}
+
+// classify turns an error that ended the execution into Run's results.
+func (r *run) classify(err error) (int, error) {
+	switch {
+	case r.exited:
+		return r.exitCode, nil
+	case r.stopErr != nil:
+		return 0, r.stopErr
+	case r.nestedErr != nil:
+		return 0, r.nestedErr
+	}
+	return 0, err
+}
