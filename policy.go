@@ -1,0 +1,368 @@
+package sandbox
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Default policy values. A zero field of Policy takes the default below.
+const (
+	DefaultFuelBudget        int64         = 5_000_000_000
+	DefaultMemoryBytes       int64         = 128 << 20
+	DefaultTimeout           time.Duration = 30 * time.Second
+	DefaultStdoutMaxBytes    int64         = 2_000_000
+	DefaultStderrMaxBytes    int64         = 1_000_000
+	DefaultMaxCodeBytes      int64         = 1 << 20
+	DefaultGuestWorkspace                  = "/app"
+	DefaultWorkspaceMaxBytes int64         = 1 << 30
+)
+
+// Bounds on memory_bytes that Validate enforces.
+const (
+	// MinMemoryBytes is the smallest memory cap with which the guest runtimes
+	// can start (16 MiB); a smaller memory_bytes is rejected by Validate.
+	MinMemoryBytes int64 = 16 << 20
+	// MaxMemoryBytes is the most a 32-bit WebAssembly memory can address
+	// (4 GiB); a larger memory_bytes is rejected by Validate.
+	MaxMemoryBytes int64 = 4 << 30
+)
+
+// Policy is the set of limits and mounts one execution runs under.
+// The zero value is valid: every zero field takes its default.
+//
+// LoadPolicy and ParsePolicy read a policy from a TOML or JSON file (the
+// keys are the json tags below; timeout is a duration string such as "30s"),
+// json.Marshal writes one in the same form, and Validate checks one.
+type Policy struct {
+	// FuelBudget is the wasm instruction budget; exhausting it stops the guest.
+	FuelBudget int64 `json:"fuel_budget,omitempty" toml:"fuel_budget,omitempty" jsonschema:"Wasm instruction budget; exhausting it stops the guest (outcome out_of_fuel). 0 or absent means the default, 5000000000."`
+	// MemoryBytes caps the guest's linear memory.
+	MemoryBytes int64 `json:"memory_bytes,omitempty" toml:"memory_bytes,omitempty" jsonschema:"Cap on the guest linear memory in bytes (outcome memory_limit when exceeded). At least 16777216 (16 MiB), at most 4294967296 (4 GiB). 0 or absent means the default, 134217728 (128 MiB)."`
+	// Timeout is the wall-clock deadline; it also cuts guest sleeps.
+	Timeout time.Duration `json:"timeout,omitempty" toml:"timeout,omitempty" jsonschema:"Wall-clock deadline as a Go duration string such as \"30s\" or \"1m30s\"; it also cuts guest sleeps (outcome timeout). Absent or \"0s\" means the default, \"30s\"."`
+	// StdoutMaxBytes is how many bytes of stdout are kept; the rest is discarded.
+	StdoutMaxBytes int64 `json:"stdout_max_bytes,omitempty" toml:"stdout_max_bytes,omitempty" jsonschema:"Bytes of stdout kept; the rest is discarded and stdout_truncated is set. 0 or absent means the default, 2000000."`
+	// StderrMaxBytes is how many bytes of stderr are kept; the rest is discarded.
+	StderrMaxBytes int64 `json:"stderr_max_bytes,omitempty" toml:"stderr_max_bytes,omitempty" jsonschema:"Bytes of stderr kept; the rest is discarded and stderr_truncated is set. 0 or absent means the default, 1000000."`
+	// MaxCodeBytes rejects larger source before anything runs.
+	MaxCodeBytes int64 `json:"max_code_bytes,omitempty" toml:"max_code_bytes,omitempty" jsonschema:"Source code larger than this is rejected before anything runs. 0 or absent means the default, 1048576."`
+	// Workspace is the host directory mounted read-write at GuestWorkspace.
+	// Empty means a fresh temporary directory per execution, removed afterwards.
+	Workspace string `json:"workspace,omitempty" toml:"workspace,omitempty" jsonschema:"Host directory mounted read-write at guest_workspace; it must exist. Empty or absent means a fresh temporary directory for each execution."`
+	// GuestWorkspace is where the guest sees the workspace (default "/app").
+	GuestWorkspace string `json:"guest_workspace,omitempty" toml:"guest_workspace,omitempty" jsonschema:"Absolute guest path where the workspace appears. Empty or absent means the default, \"/app\"."`
+	// Mounts are extra host directories, read-only unless Writable.
+	Mounts []Mount `json:"mounts,omitempty" toml:"mounts,omitempty" jsonschema:"Extra host directories shown to the guest, read-only unless writable is true. Guest paths must be absolute and must not overlap each other or guest_workspace."`
+	// Env is the complete guest environment. Nil means the runtime's defaults;
+	// an empty non-nil map means no variables at all.
+	Env map[string]string `json:"env,omitempty" toml:"env,omitempty" jsonschema:"The complete guest environment (name to value). Absent means the runtime defaults; an empty object means no variables at all."`
+	// Argv is the guest's argv. Nil means the runtime's defaults.
+	Argv []string `json:"argv,omitempty" toml:"argv,omitempty" jsonschema:"The guest argv. Absent means the runtime defaults."`
+	// WorkspaceMaxBytes caps the total size of a session's workspace.
+	WorkspaceMaxBytes int64 `json:"workspace_max_bytes,omitempty" toml:"workspace_max_bytes,omitempty" jsonschema:"Cap on the total size of a session's workspace in bytes. 0 or absent means the default, 1073741824 (1 GiB)."`
+}
+
+// Mount exposes a host directory to the guest.
+//
+// # Isolation
+//
+// The guest sees the host directory, and everything below it, at Guest and
+// nothing outside it: it cannot name the host path, follow ".." above the
+// mount point, or reach other host files through it. A read-only mount
+// (the default) lets the guest list and read files but not create, change
+// or delete them; a writable mount lets it do all of these inside the
+// directory. The guest never learns the host path.
+type Mount struct {
+	// Host is the host directory; it must exist.
+	Host string `json:"host" toml:"host" jsonschema:"Host directory to mount; it must exist. A relative path in a policy file is relative to the file's directory."`
+	// Guest is the absolute guest path where it appears.
+	Guest string `json:"guest" toml:"guest" jsonschema:"Absolute, clean guest path where the directory appears, such as \"/data\"; not \"/\"."`
+	// Writable makes the mount read-write; mounts are read-only by default.
+	Writable bool `json:"writable,omitempty" toml:"writable,omitempty" jsonschema:"Makes the mount read-write; mounts are read-only unless this is true."`
+}
+
+// WithDefaults returns a copy of p in which every zero field holds its default.
+func (p Policy) WithDefaults() Policy {
+	if p.FuelBudget == 0 {
+		p.FuelBudget = DefaultFuelBudget
+	}
+	if p.MemoryBytes == 0 {
+		p.MemoryBytes = DefaultMemoryBytes
+	}
+	if p.Timeout == 0 {
+		p.Timeout = DefaultTimeout
+	}
+	if p.StdoutMaxBytes == 0 {
+		p.StdoutMaxBytes = DefaultStdoutMaxBytes
+	}
+	if p.StderrMaxBytes == 0 {
+		p.StderrMaxBytes = DefaultStderrMaxBytes
+	}
+	if p.MaxCodeBytes == 0 {
+		p.MaxCodeBytes = DefaultMaxCodeBytes
+	}
+	if p.GuestWorkspace == "" {
+		p.GuestWorkspace = DefaultGuestWorkspace
+	}
+	if p.WorkspaceMaxBytes == 0 {
+		p.WorkspaceMaxBytes = DefaultWorkspaceMaxBytes
+	}
+	return p
+}
+
+// Validate reports every bad field of p (after WithDefaults) at once, as a
+// *PolicyError wrapping ErrInvalidPolicy, or nil when p is valid.
+//
+// It checks that no limit is negative, that memory_bytes lies between
+// MinMemoryBytes and MaxMemoryBytes, that guest_workspace and every mount's
+// guest path are absolute, clean, not "/" and do not overlap one another,
+// that workspace (when set) and every mount's host path exist and are
+// directories, and that env and argv hold no NUL bytes (nor env keys an "=").
+// Host paths are checked on the file system as they are now.
+func (p Policy) Validate() error {
+	p = p.WithDefaults()
+	var errs []FieldError
+	add := func(field string, value any, reason string) {
+		errs = append(errs, FieldError{Field: field, Value: value, Reason: reason})
+	}
+
+	for _, n := range []struct {
+		key   string
+		value int64
+		def   any
+	}{
+		{"fuel_budget", p.FuelBudget, DefaultFuelBudget},
+		{"memory_bytes", p.MemoryBytes, DefaultMemoryBytes},
+		{"timeout", int64(p.Timeout), DefaultTimeout},
+		{"stdout_max_bytes", p.StdoutMaxBytes, DefaultStdoutMaxBytes},
+		{"stderr_max_bytes", p.StderrMaxBytes, DefaultStderrMaxBytes},
+		{"max_code_bytes", p.MaxCodeBytes, DefaultMaxCodeBytes},
+		{"workspace_max_bytes", p.WorkspaceMaxBytes, DefaultWorkspaceMaxBytes},
+	} {
+		if n.value < 0 {
+			var v any = n.value
+			if n.key == "timeout" {
+				v = p.Timeout
+			}
+			add(n.key, v, fmt.Sprintf("must not be negative (use a positive value, or 0 or omit the key for the default, %v)", n.def))
+		}
+	}
+	switch {
+	case p.MemoryBytes < 0: // reported above
+	case p.MemoryBytes < MinMemoryBytes:
+		add("memory_bytes", p.MemoryBytes, fmt.Sprintf("is below %d (16 MiB), the least the guest runtimes need to start (use at least that; the default is %d)", MinMemoryBytes, DefaultMemoryBytes))
+	case p.MemoryBytes > MaxMemoryBytes:
+		add("memory_bytes", p.MemoryBytes, fmt.Sprintf("is above %d (4 GiB), the most a 32-bit WebAssembly memory can address (use at most that)", MaxMemoryBytes))
+	}
+
+	// Guest paths: each must be well formed, and no two may overlap.
+	type guestPath struct{ field, path string }
+	var guests []guestPath
+	checkGuest := func(field, g string) {
+		if reason := guestPathProblem(g); reason != "" {
+			add(field, g, reason)
+			return
+		}
+		for _, o := range guests {
+			if rel := overlap(o.path, g); rel != "" {
+				add(field, g, fmt.Sprintf("%s %s %q (guest paths must not be equal or nested; choose a separate directory)", rel, o.field, o.path))
+				return
+			}
+		}
+		guests = append(guests, guestPath{field, g})
+	}
+	checkGuest("guest_workspace", p.GuestWorkspace)
+	if p.Workspace != "" {
+		if reason := hostDirProblem(p.Workspace); reason != "" {
+			add("workspace", p.Workspace, reason)
+		}
+	}
+	for i, m := range p.Mounts {
+		field := fmt.Sprintf("mounts[%d]", i)
+		if reason := hostDirProblem(m.Host); reason != "" {
+			add(field+".host", m.Host, reason)
+		}
+		checkGuest(field+".guest", m.Guest)
+	}
+
+	for _, k := range slices.Sorted(maps.Keys(p.Env)) {
+		v := p.Env[k]
+		field := keyPath("env", k)
+		switch {
+		case k == "":
+			add(field, k, "variable name must not be empty (remove the entry or give it a name)")
+		case strings.ContainsRune(k, 0):
+			add(field, k, "variable name must not contain a NUL byte")
+		case strings.ContainsRune(k, '='):
+			add(field, k, `variable name must not contain "=" (put the value on the right-hand side)`)
+		}
+		if strings.ContainsRune(v, 0) {
+			// The value may be a secret: name its size, never its content.
+			add(field, fmt.Sprintf("<%d-byte value>", len(v)), "value must not contain a NUL byte")
+		}
+	}
+	for i, a := range p.Argv {
+		if strings.ContainsRune(a, 0) {
+			add(fmt.Sprintf("argv[%d]", i), a, "must not contain a NUL byte")
+		}
+	}
+
+	if len(errs) == 0 {
+		return nil
+	}
+	return &PolicyError{Fields: errs}
+}
+
+// guestPathProblem says what is wrong with a guest path, or "" if nothing.
+func guestPathProblem(g string) string {
+	switch {
+	case g == "":
+		return `must not be empty (give an absolute guest path such as "/data")`
+	case strings.ContainsRune(g, 0):
+		return "must not contain a NUL byte"
+	case !path.IsAbs(g):
+		return fmt.Sprintf("must be an absolute guest path (did you mean %q?)", path.Clean("/"+g))
+	case g == "/":
+		return `must not be "/": the guest root cannot be mounted (choose a directory such as "/data")`
+	case path.Clean(g) != g:
+		return fmt.Sprintf("must be a clean path without \".\", \"..\", \"//\" or a trailing \"/\" (did you mean %q?)", path.Clean(g))
+	}
+	return ""
+}
+
+// overlap says how clean absolute guest path b relates to a: "is the same as",
+// "is inside", "contains", or "" when they are disjoint.
+func overlap(a, b string) string {
+	switch {
+	case a == b:
+		return "is the same as"
+	case strings.HasPrefix(b, a+"/"):
+		return "is inside"
+	case strings.HasPrefix(a, b+"/"):
+		return "contains"
+	}
+	return ""
+}
+
+// hostDirProblem says why host path h cannot be mounted, or "" if it can.
+func hostDirProblem(h string) string {
+	if h == "" {
+		return "must name a host directory"
+	}
+	if strings.ContainsRune(h, 0) {
+		return "must not contain a NUL byte"
+	}
+	fi, err := os.Stat(h)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "does not exist (create the directory or fix the path)"
+	case err != nil:
+		return fmt.Sprintf("cannot be used: %v", err)
+	case !fi.IsDir():
+		return "is not a directory (mount the directory that holds the file)"
+	}
+	return ""
+}
+
+// keyPath names key k inside the value at parent, as error messages show it:
+// "k" at the top, "parent.k" for plain keys, `parent["k"]` for any other.
+func keyPath(parent, k string) string {
+	plain := k != ""
+	for _, r := range k {
+		if !(r == '_' || r == '-' || '0' <= r && r <= '9' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') {
+			plain = false
+			break
+		}
+	}
+	switch {
+	case !plain:
+		return fmt.Sprintf("%s[%q]", parent, k)
+	case parent == "":
+		return k
+	}
+	return parent + "." + k
+}
+
+// PolicyError lists every problem Validate (or a policy loader) found in a
+// policy. It wraps ErrInvalidPolicy, so errors.Is(err, ErrInvalidPolicy)
+// holds; use errors.As to get at the individual fields.
+type PolicyError struct {
+	// Fields holds one entry per problem, in the order of the policy's keys.
+	Fields []FieldError
+}
+
+// Error names every bad key, its value and what to do, on one line.
+func (e *PolicyError) Error() string {
+	var b strings.Builder
+	b.WriteString(ErrInvalidPolicy.Error())
+	if len(e.Fields) > 1 {
+		fmt.Fprintf(&b, " (%d problems)", len(e.Fields))
+	}
+	for i, f := range e.Fields {
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString("; ")
+		}
+		b.WriteString(f.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns ErrInvalidPolicy.
+func (e *PolicyError) Unwrap() error { return ErrInvalidPolicy }
+
+// FieldError is one problem with one policy key.
+type FieldError struct {
+	// Field is the key as written in a policy file, with a path for nested
+	// values: "fuel_budget", "mounts[1].guest", "env.HOME", "argv[0]".
+	Field string
+	// Value is the offending value (for secrets such as environment
+	// values, only a description of it).
+	Value any
+	// Reason says what is wrong and, where it helps, what to do instead.
+	Reason string
+}
+
+// reasonUnknownKey is the Reason of a FieldError for a key the policy does
+// not have; Error phrases such errors as `unknown key "name"`.
+const reasonUnknownKey = "unknown key"
+
+// Error formats the problem as `key = value: reason`.
+func (e FieldError) Error() string {
+	if rest, ok := strings.CutPrefix(e.Reason, reasonUnknownKey); ok {
+		return fmt.Sprintf("%s %q%s", reasonUnknownKey, e.Field, rest)
+	}
+	if e.Value == nil {
+		return e.Field + ": " + e.Reason
+	}
+	return fmt.Sprintf("%s = %s: %s", e.Field, formatValue(e.Value), e.Reason)
+}
+
+// formatValue renders a value for an error message, shortened when long.
+func formatValue(v any) string {
+	var s string
+	switch v := v.(type) {
+	case string:
+		s = v
+		if len(s) > 80 {
+			s = s[:77] + "..."
+		}
+		return fmt.Sprintf("%q", s)
+	case time.Duration:
+		return fmt.Sprintf("%q", v.String())
+	default:
+		s = fmt.Sprintf("%v", v)
+	}
+	if len(s) > 80 {
+		s = s[:77] + "..."
+	}
+	return s
+}
