@@ -1,5 +1,8 @@
 def __wasmsandbox_main():
-    import sys, os, linecache, traceback
+    # Only modules the interpreter has already loaded are imported here:
+    # linecache and traceback cost more than the rest of startup, so they
+    # are imported only when there is a traceback to print.
+    import sys, os
     src = sys.argv.pop(1)
     workspace = sys.argv.pop(1)
     try:
@@ -7,15 +10,15 @@ def __wasmsandbox_main():
     except OSError:
         pass
     name = "main.py"
-    linecache.cache[name] = (len(src), None, src.splitlines(True), name)
     main = sys.modules["__main__"].__dict__
     del main["__wasmsandbox_main"]
     try:
-        code = compile(src, name, "exec")
-        exec(code, main)
+        exec(compile(src, name, "exec"), main)
     except SystemExit:
         raise
     except BaseException as e:
+        import linecache, traceback
+        linecache.cache[name] = (len(src), None, src.splitlines(True), name)
         tb = e.__traceback__
         while tb is not None and tb.tb_frame.f_code.co_filename != name:
             tb = tb.tb_next
