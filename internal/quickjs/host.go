@@ -140,7 +140,7 @@ var builtinExports = map[string][]string{
 	"node:timers": {"setTimeout", "setInterval", "setImmediate", "clearTimeout",
 		"clearInterval", "clearImmediate"},
 	"node:console": {"log", "info", "warn", "error", "debug"},
-	"node:buffer": {"Buffer"},
+	"node:buffer":  {"Buffer"},
 }
 
 // availableModules is the list shown when a module cannot be found.

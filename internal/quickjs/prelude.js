@@ -81,7 +81,9 @@
       return base + ']';
     }
     let type = 'Function';
-    if (tag === 'AsyncFunction' || tag === 'GeneratorFunction' || tag === 'AsyncGeneratorFunction') type = tag;
+    for (const t of [tag, ctor]) {
+      if (t === 'AsyncFunction' || t === 'GeneratorFunction' || t === 'AsyncGeneratorFunction') type = t;
+    }
     let base = `[${type}`;
     if (ctor === null) base += ' (null prototype)';
     base += fn.name ? `: ${fn.name}]` : ' (anonymous)]';
@@ -152,9 +154,9 @@
     let filter = (k) => true;
 
     const ownKeys = () => {
-      const ks = Object.keys(value);
+      const ks = ctx.showHidden ? Object.getOwnPropertyNames(value) : Object.keys(value);
       for (const s of Object.getOwnPropertySymbols(value)) {
-        if (Object.prototype.propertyIsEnumerable.call(value, s)) ks.push(s);
+        if (ctx.showHidden || Object.prototype.propertyIsEnumerable.call(value, s)) ks.push(s);
       }
       return ks;
     };
@@ -300,6 +302,7 @@
     }
     if (type === kArrayType) return str;
     if (typeof key === 'symbol') name = `[${key.toString()}]`;
+    else if (desc.enumerable === false) name = `[${key}]`;
     else if (identRe.test(key)) name = key;
     else name = strEscape(key);
     return `${name}: ${str}`;
@@ -465,16 +468,17 @@
               }
               case 'f': { const n = args[++a]; tempStr = typeof n === 'symbol' ? 'NaN' : formatNumber(parseFloat(n)); break; }
               case 'c': a++; tempStr = ''; break;
-              case '%': str += first.slice(lastPos, i); lastPos = i + 1; continue;
+              case '%': str += first.slice(lastPos, i + 1); lastPos = i + 2; i++; continue;
               default: continue;
             }
-            if (lastPos !== i - 1) str += first.slice(lastPos, i);
+            if (lastPos !== i) str += first.slice(lastPos, i);
             str += tempStr;
             lastPos = i + 2;
             i++;
           } else if (c === '%') {
-            str += first.slice(lastPos, i);
-            lastPos = i + 1;
+            str += first.slice(lastPos, i + 1);
+            lastPos = i + 2;
+            i++;
           }
         }
       }

@@ -44,6 +44,9 @@ type Host struct {
 	// QuickJS's interrupt handler; when it returns true the guest is stopped
 	// with a trap and Run returns ErrInterrupted.
 	Interrupted func() bool
+	// MaxStackSize is QuickJS's stack limit in bytes (DefaultMaxStackSize
+	// when 0, at most MaxStackSizeLimit); see DefaultMaxStackSize.
+	MaxStackSize int
 	// Now returns the current time (time.Now when nil); timers use it.
 	Now func() time.Time
 
@@ -66,10 +69,21 @@ var ErrInterrupted = errors.New("quickjs: guest interrupted")
 // errNoRun is reported when a host function is called outside Run.
 var errNoRun = errors.New("quickjs: host function called outside Run")
 
-// MaxStackSize is the QuickJS native stack limit applied to every run: half of
-// the module's 1 MiB linker-defined stack, so deep recursion becomes a
-// catchable RangeError rather than a trap.
-const MaxStackSize = 512 * 1024
+// Stack limits for QuickJS's own overflow check (JS_SetMaxStackSize), which
+// turns deep recursion into a catchable RangeError. QuickJS measures the
+// module's shadow stack (1 MiB, in linear memory), but each JavaScript frame
+// also uses native wasm stack, which wasmtime caps with Config.SetMaxWasmStack
+// (512 KiB by default). Keep Host.MaxStackSize at most a quarter of the
+// engine's max wasm stack; otherwise deep recursion traps with "call stack
+// exhausted" instead of throwing.
+const (
+	// DefaultMaxStackSize suits wasmtime's default 512 KiB max wasm stack
+	// (about 500 nested JavaScript calls).
+	DefaultMaxStackSize = 128 << 10
+	// MaxStackSizeLimit is the largest value the module supports (half its
+	// 1 MiB linker stack); it needs a 2 MiB max wasm stack (about 2000 calls).
+	MaxStackSizeLimit = 512 << 10
+)
 
 // maxReadBytes caps a single file read by the guest (further capped by MemoryLimit).
 const maxReadBytes = 256 << 20

@@ -388,7 +388,14 @@ func (r *run) execute(code string) (int, error) {
 	} else if rc != 0 {
 		return 0, errors.New("quickjs: qjs_init failed")
 	}
-	if err := r.void("qjs_set_max_stack_size", int32(MaxStackSize)); err != nil {
+	stack := r.h.MaxStackSize
+	if stack <= 0 {
+		stack = DefaultMaxStackSize
+	}
+	if stack > MaxStackSizeLimit {
+		stack = MaxStackSizeLimit
+	}
+	if err := r.void("qjs_set_max_stack_size", int32(stack)); err != nil {
 		return 0, err
 	}
 	if err := r.setMemoryLimit(r.h.MemoryLimit); err != nil {
