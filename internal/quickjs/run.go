@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
@@ -482,8 +483,12 @@ func (r *run) setMemoryLimit(limit int64) error {
 	return r.void("qjs_set_memory_limit", int32(limit))
 }
 
+// preludeCache holds the prelude compiled to QuickJS bytecode, keyed by the
+// engine's version string; compiling the source costs ~10 ms per run.
+var preludeCache sync.Map // string -> []byte
+
 func (r *run) installPrelude() error {
-	fn, err := r.eval(preludeSource, "<wasmsandbox>", evalGlobal)
+	fn, err := r.loadPrelude()
 	if err != nil {
 		return err
 	}
@@ -537,6 +542,64 @@ func (r *run) installPrelude() error {
 		r.loopFns = append(r.loopFns, f)
 	}
 	return nil
+}
+
+// loadPrelude evaluates the prelude, from cached bytecode when possible,
+// and returns the function it evaluates to.
+func (r *run) loadPrelude() (int32, error) {
+	vp, err := r.i32("qjs_get_quickjs_version")
+	if err != nil {
+		return 0, err
+	}
+	version := r.cstr(vp)
+	if bc, ok := preludeCache.Load(version); ok {
+		b := bc.([]byte)
+		p, err := r.alloc(b)
+		if err != nil {
+			return 0, err
+		}
+		res, err := r.i32("qjs_eval_bytecode", p, int32(len(b)))
+		if err != nil {
+			return 0, err
+		}
+		if err := r.free(p); err != nil {
+			return 0, err
+		}
+		if exc, err := r.isException(res); err != nil {
+			return 0, err
+		} else if !exc {
+			return res, nil
+		}
+		if e, err := r.i32("qjs_get_exception"); err == nil {
+			r.freeValue(e)
+		}
+		preludeCache.Delete(version)
+	}
+	// Compile, remember the bytecode, then evaluate it.
+	src, err := r.alloc([]byte(preludeSource))
+	if err != nil {
+		return 0, err
+	}
+	name, err := r.alloc([]byte("<wasmsandbox>"))
+	if err != nil {
+		return 0, err
+	}
+	buf, err := r.i32("qjs_compile", src, int32(len(preludeSource)), name, int32(evalGlobal), int32(0), r.scratch)
+	if err != nil {
+		return 0, err
+	}
+	if buf != 0 {
+		n := r.u32(r.scratch)
+		preludeCache.Store(version, append([]byte(nil), r.data()[uint32(buf):uint32(buf)+n]...))
+		if err := r.free(buf); err != nil {
+			return 0, err
+		}
+	} else if e, err := r.i32("qjs_get_exception"); err == nil {
+		r.freeValue(e)
+	}
+	r.free(src)
+	r.free(name)
+	return r.eval(preludeSource, "<wasmsandbox>", evalGlobal)
 }
 
 // eval evaluates trusted source and returns the result box; a JavaScript
