@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -81,7 +82,7 @@ func (fs *flagSet) parse(args []string, stdout, stderr io.Writer) (pos []string,
 				fs.usage(stdout)
 				return nil, exitOK, false
 			}
-			return nil, fs.fail(stderr, "%v", err), false
+			return nil, fs.fail(stderr, "%s", longFlagNames.ReplaceAllString(err.Error(), "$1--$2")), false
 		}
 		rest := fs.Args()
 		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
@@ -94,6 +95,11 @@ func (fs *flagSet) parse(args []string, stdout, stderr io.Writer) (pos []string,
 		args = rest[1:]
 	}
 }
+
+// longFlagNames matches the flag names in the flag package's errors
+// ("for flag -fuel", "not defined: -jsn"), to write the long ones as
+// "--fuel", the way the help shows them.
+var longFlagNames = regexp.MustCompile(`(flag |: )-([A-Za-z0-9][A-Za-z0-9_-]+)`)
 
 // fail reports a usage error of the command and returns exitUsage.
 func (fs *flagSet) fail(stderr io.Writer, format string, args ...any) int {
