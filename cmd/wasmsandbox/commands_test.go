@@ -1,0 +1,161 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/wasmsandbox/sandbox"
+	"github.com/wasmsandbox/sandbox/internal/runtimes"
+)
+
+func TestPolicyCheck(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	good := writeFile(t, dir, "good.toml", "fuel_budget = 2_000_000_000\ntimeout = \"10s\"\n\n[[mounts]]\nhost = \".\"\nguest = \"/data\"\n")
+	c := runCLI(t, "", "policy", "check", good).want(t, exitOK)
+	for _, s := range []string{"policy OK", "fuel_budget = 2000000000", "timeout = '10s'", "memory_bytes = 134217728", "[[mounts]]", "guest = '/data'"} {
+		if !strings.Contains(c.stdout, s) {
+			t.Errorf("policy check lacks %q:\n%s", s, c.stdout)
+		}
+	}
+	// --json prints the effective policy alone, which reads back.
+	c = runCLI(t, "", "policy", "check", "--json", good).want(t, exitOK)
+	p, err := sandbox.ParsePolicy([]byte(c.stdout), "json")
+	if err != nil {
+		t.Fatalf("policy check --json does not read back: %v\n%s", err, c.stdout)
+	}
+	if p.FuelBudget != 2_000_000_000 || p.Timeout != 10*time.Second || p.MemoryBytes != sandbox.DefaultMemoryBytes ||
+		len(p.Mounts) != 1 || p.Mounts[0].Host != dir {
+		t.Errorf("effective policy = %+v", p)
+	}
+
+	bad := writeFile(t, dir, "bad.json", `{"fuel_budget": -1, "memory_bytes": "lots", "colour": "blue"}`)
+	for _, args := range [][]string{{"policy", "check", bad}, {"policy", "check", "--json", bad}} {
+		c = runCLI(t, "", args...).want(t, exitUsage)
+		if c.stdout != "" {
+			t.Errorf("stdout = %q, want nothing", c.stdout)
+		}
+		for _, s := range []string{"fuel_budget", "memory_bytes", `"colour"`, "3 problems"} {
+			if !strings.Contains(c.stderr, s) {
+				t.Errorf("stderr lacks %q:\n%s", s, c.stderr)
+			}
+		}
+	}
+	runCLI(t, "", "policy", "check", filepath.Join(dir, "missing.toml")).want(t, exitUsage)
+	runCLI(t, "", "policy", "check").want(t, exitUsage)
+}
+
+func TestRuntimesStatus(t *testing.T) {
+	t.Parallel()
+	// Make sure the python runtime is compiled, then status must see it:
+	// this also checks that engineKey matches the sandbox package's.
+	runCLI(t, "", "run", "-c", "pass").want(t, exitOK)
+	c := runCLI(t, "", "runtimes", "status", "--json").want(t, exitOK)
+	var st struct {
+		Home     string          `json:"home"`
+		Runtimes []runtimeStatus `json:"runtimes"`
+	}
+	if err := json.Unmarshal([]byte(c.stdout), &st); err != nil {
+		t.Fatalf("status --json: %v\n%s", err, c.stdout)
+	}
+	if st.Home != testHome || len(st.Runtimes) != len(runtimes.All) {
+		t.Fatalf("status = %+v", st)
+	}
+	py := st.Runtimes[0]
+	if py.Name != "python" || !py.Installed || !py.Compiled || py.Spec != runtimes.Python.Spec() || py.Path != runtimes.Python.Path(testHome) {
+		t.Errorf("python status = %+v (compiled false means engineKey differs from the sandbox package's)", py)
+	}
+	c = runCLI(t, "", "runtimes", "status", "--verify").want(t, exitOK)
+	if !strings.Contains(c.stdout, "python") || !strings.Contains(c.stdout, runtimes.Python.Spec()) || !strings.Contains(c.stdout, "installed") {
+		t.Errorf("status = %q", c.stdout)
+	}
+}
+
+func TestRuntimesInstall(t *testing.T) {
+	t.Parallel()
+	// Installing an installed runtime verifies it, keeps it and compiles
+	// it (from the cache), without a download.
+	c := runCLI(t, "", "runtimes", "install", "py").want(t, exitOK)
+	if !strings.Contains(c.stdout, runtimes.Python.Path(testHome)) || !strings.Contains(c.stdout, "compiled") {
+		t.Errorf("stdout = %q", c.stdout)
+	}
+	runCLI(t, "", "runtimes", "install", "ruby").want(t, exitUsage)
+}
+
+// TestBinary builds the real binary and runs it, to prove that main wires
+// everything together (and that signals stop a running guest).
+func TestBinary(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	bin := filepath.Join(t.TempDir(), "wasmsandbox")
+	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+
+	cmd := exec.Command(bin, "run", "-c", "print(1)", "--json")
+	cmd.Env = append(os.Environ(), "WASMSANDBOX_HOME="+testHome)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s: %v\nstderr:\n%s", cmd, err, stderr.String())
+	}
+	res := cli{stdout: string(out), stderr: stderr.String()}.result(t)
+	if !res.Success || res.Stdout != "1\n" {
+		t.Errorf("result = %+v", res)
+	}
+
+	// Exit statuses reach the process.
+	cmd = exec.Command(bin, "run", "-c", "raise SystemExit(5)")
+	cmd.Env = append(os.Environ(), "WASMSANDBOX_HOME="+testHome)
+	if err := cmd.Run(); cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != exitGuest {
+		t.Errorf("guest error: %v, want exit status %d", err, exitGuest)
+	}
+
+	if runtime.GOOS == "windows" {
+		return
+	}
+	// SIGINT stops a sleeping guest promptly with status 130.
+	cmd = exec.Command(bin, "run", "--timeout", "60s", "-c", "import time; print('sleeping', flush=True); time.sleep(60)")
+	cmd.Env = append(os.Environ(), "WASMSANDBOX_HOME="+testHome)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 9)
+	if _, err := stdout.Read(buf); err != nil { // the guest is running
+		t.Fatalf("reading the guest's output: %v", err)
+	}
+	start := time.Now()
+	cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("SIGINT did not stop the guest")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
+		t.Errorf("exit status after SIGINT = %d, want %d", code, exitInterrupted)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("SIGINT took %s to stop the guest", d)
+	}
+}
