@@ -31,6 +31,11 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "installing the python runtime:", err)
 		os.Exit(1)
 	}
+	// Compile it (once per machine) before the tests time anything.
+	if _, err := sandbox.New(sandbox.Python, sandbox.WithRuntimeDir(home), sandbox.WithProgress(os.Stderr)); err != nil {
+		fmt.Fprintln(os.Stderr, "loading the python runtime:", err)
+		os.Exit(1)
+	}
 	os.Exit(m.Run())
 }
 
