@@ -1,6 +1,7 @@
 package quickjs
 
 import (
+	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -28,6 +29,7 @@ func init() {
 		"utf8Encode":   hostUTF8Encode,
 		"utf8Decode":   hostUTF8Decode,
 		"promiseState": hostPromiseState,
+		"random":       hostRandom,
 		"fsRead":       hostFSRead,
 		"fsWrite":      hostFSWrite,
 		"fsStat":       hostFSStat,
@@ -201,8 +203,17 @@ func (r *run) hostModuleLoad(args []wasmtime.Val) (int32, error) {
 			return 0, r.throw("Error", "Cannot load module '"+name+"': "+err.Error())
 		}
 		src = string(data)
-		if strings.HasSuffix(name, ".json") {
+		switch {
+		case strings.HasSuffix(name, ".json"):
 			src = "export default JSON.parse(" + mustJSON(src) + ");"
+		case strings.HasSuffix(name, ".cjs"):
+			src = commonJSWrapper(name)
+		case strings.HasSuffix(name, ".js"):
+			// Like Node without "type": "module": a .js file without
+			// import/export is CommonJS.
+			if !isModuleSource(src) {
+				src = commonJSWrapper(name)
+			}
 		}
 	}
 	p, err := r.alloc([]byte(src))
@@ -211,6 +222,12 @@ func (r *run) hostModuleLoad(args []wasmtime.Val) (int32, error) {
 	}
 	binary.LittleEndian.PutUint32(r.data()[outLen:], uint32(len(src)))
 	return p, nil
+}
+
+// commonJSWrapper is the ES module source that imports the CommonJS file
+// name through require().
+func commonJSWrapper(name string) string {
+	return "const m = globalThis.require(" + mustJSON(name) + ");\nexport default m;\n"
 }
 
 func (r *run) maxRead() int64 {
@@ -316,6 +333,20 @@ func hostUTF8Decode(r *run, args []int32) (int32, error) {
 		b = []byte(strings.ToValidUTF8(string(b), "\uFFFD"))
 	}
 	return r.newString(string(b))
+}
+
+// hostRandom(n) returns n (at most 65536) cryptographically random bytes.
+func hostRandom(r *run, args []int32) (int32, error) {
+	n, err := r.argNum(args, 0)
+	if err != nil {
+		return 0, err
+	}
+	if !(n >= 0) || n > 65536 {
+		n = 0
+	}
+	b := make([]byte, int(n))
+	rand.Read(b)
+	return r.newBytes(b)
 }
 
 // hostPromiseState returns [state, result] for a promise (0 pending,

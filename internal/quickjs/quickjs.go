@@ -132,15 +132,21 @@ func Define(linker *wasmtime.Linker) error {
 	}
 	for _, d := range defs {
 		d := d
-		err := linker.FuncNew("env", d.name, ft(d.params, d.results), func(c *wasmtime.Caller, args []wasmtime.Val) ([]wasmtime.Val, *wasmtime.Trap) {
+		err := linker.FuncNew("env", d.name, ft(d.params, d.results), func(c *wasmtime.Caller, args []wasmtime.Val) (_ []wasmtime.Val, trap *wasmtime.Trap) {
 			r := runOf(c)
 			if r == nil {
 				return nil, wasmtime.NewTrap(errNoRun.Error())
 			}
 			prev := r.st
 			r.st = c
+			defer func() {
+				r.st = prev
+				// A bad pointer from the guest must not crash the host.
+				if p := recover(); p != nil {
+					trap = r.trap(fmt.Errorf("quickjs: host function %s failed: %v", d.name, p))
+				}
+			}()
 			v, err := d.fn(r, args)
-			r.st = prev
 			if err != nil {
 				return nil, r.trap(err)
 			}
@@ -198,6 +204,11 @@ func Run(store *wasmtime.Store, inst *wasmtime.Instance, h *Host, code string, f
 	r.filename = filename
 	r.start = r.now()
 
+	defer func() {
+		if p := recover(); p != nil {
+			exitCode, err = 0, fmt.Errorf("quickjs: %v", p)
+		}
+	}()
 	code2, err := r.execute(code)
 	if err != nil {
 		return r.classify(err)

@@ -509,3 +509,45 @@ func TestInspectParity(t *testing.T) {
 		}
 	}
 }
+
+func TestMiscGlobals(t *testing.T) {
+	r := exec(t, nil, `
+const u = crypto.randomUUID();
+console.log(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(u), crypto.getRandomValues(new Uint8Array(4)).length);
+console.log(new TextEncoder().encode('hé'), new TextDecoder().decode(new Uint8Array([104, 195, 169])));
+console.log(Buffer.from('hello').toString('base64'), Buffer.from('aGVsbG8=', 'base64').toString(), Buffer.from('hi').toString('hex'));
+console.log(structuredClone({ a: [1, new Map([[1, 2]])] }));
+const util = require('util');
+console.log(util.format('%s=%d', 'x', 5), util.inspect({ a: { b: { c: {} } } }, { depth: 0 }));
+var isGlobal = 1;
+await 0;
+x = 5; // sloppy-mode script: assigning an undeclared variable works
+console.log(typeof globalThis.isGlobal, process.env, x);
+`)
+	expect(t, r, 0, `true 4
+Uint8Array(3) [ 104, 195, 169 ] hé
+aGVsbG8= hello 6869
+{ a: [ 1, Map(1) { 1 => 2 } ] }
+x=5 { a: [Object] }
+number {} 5
+`)
+}
+
+func TestTimerException(t *testing.T) {
+	r := exec(t, nil, `setTimeout(() => { throw new Error('in timer') }, 1); setTimeout(() => console.log('not reached'), 5)`)
+	if r.code != 1 || r.stdout != "" || r.stderr != "Uncaught Error: in timer\n    at <anonymous> (main.js:1:30)\n" {
+		t.Fatalf("%+v", r)
+	}
+}
+
+func TestImportCommonJS(t *testing.T) {
+	f, _ := newFS(t)
+	if err := f.WriteFile("/app/cjs.js", []byte("exports.hello = (n) => 'hello ' + n;"), false); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.WriteFile("/app/data.json", []byte(`{"k": [1, 2]}`), false); err != nil {
+		t.Fatal(err)
+	}
+	r := exec(t, &Host{FS: f}, `import c from './cjs.js'; import d from './data.json'; console.log(c.hello('x'), d.k)`)
+	expect(t, r, 0, "hello x [ 1, 2 ]\n")
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strings"
 	"sync"
 	"time"
 
@@ -369,7 +368,7 @@ func (r *run) isException(box int32) (bool, error) {
 
 // hostNames are the host functions installed on the prelude's host object.
 var hostNames = []string{
-	"write", "now", "exit", "utf8Encode", "utf8Decode", "promiseState",
+	"write", "now", "exit", "utf8Encode", "utf8Decode", "promiseState", "random",
 	"fsRead", "fsWrite", "fsStat", "fsReaddir", "fsMkdir", "fsRm", "fsRename", "fsError",
 }
 
@@ -426,15 +425,11 @@ func (r *run) execute(code string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	isModule, err := r.i32("JS_DetectModule", src, int32(len(code)))
-	if err != nil {
-		return 0, err
-	}
-	flags := int32(evalGlobal)
-	if isModule != 0 {
+	// Scripts are evaluated with top-level await allowed (their top-level
+	// declarations are still globals).
+	flags := int32(evalAsync)
+	if isModuleSource(code) {
 		flags = evalModule
-	} else if strings.Contains(code, "await") {
-		flags = evalAsync
 	}
 	fname, err := r.alloc([]byte(r.mainName()))
 	if err != nil {

@@ -1,0 +1,219 @@
+package quickjs
+
+// isModuleSource reports whether src must be evaluated as an ES module: it
+// has an import declaration, an export declaration or import.meta outside
+// strings, comments, template literals and regular expressions. (The
+// module's JS_DetectModule export is not reliable enough for this.)
+// Dynamic import() is allowed in scripts and does not count.
+func isModuleSource(src string) bool {
+	s := detector{src: src}
+	return s.scan()
+}
+
+type detector struct {
+	src string
+	i   int
+	// prev is the last significant token class, to tell a regular
+	// expression from a division: 'i' identifier/keyword, 'n' number,
+	// ')' or ']' or '}' closers, 'o' operator/other, 0 at start.
+	prev     byte
+	prevWord string
+	// braces counts '{' nesting inside template substitutions.
+	tmplDepth []int
+	braces    int
+}
+
+func isIdentStart(c byte) bool {
+	return c == '_' || c == '$' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80
+}
+
+func isIdentPart(c byte) bool { return isIdentStart(c) || (c >= '0' && c <= '9') }
+
+// regexAllowedAfter lists keywords after which '/' starts a regex.
+var regexAllowedAfter = map[string]bool{
+	"return": true, "typeof": true, "instanceof": true, "in": true, "of": true, "new": true,
+	"delete": true, "void": true, "throw": true, "case": true, "do": true, "else": true,
+	"yield": true, "await": true,
+}
+
+func (d *detector) skipSpace() {
+	for d.i < len(d.src) {
+		c := d.src[d.i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+			d.i++
+		case c == '/' && d.i+1 < len(d.src) && d.src[d.i+1] == '/':
+			for d.i < len(d.src) && d.src[d.i] != '\n' {
+				d.i++
+			}
+		case c == '/' && d.i+1 < len(d.src) && d.src[d.i+1] == '*':
+			d.i += 2
+			for d.i+1 < len(d.src) && !(d.src[d.i] == '*' && d.src[d.i+1] == '/') {
+				d.i++
+			}
+			d.i += 2
+		default:
+			return
+		}
+	}
+}
+
+func (d *detector) skipString(q byte) {
+	d.i++
+	for d.i < len(d.src) {
+		c := d.src[d.i]
+		if c == '\\' {
+			d.i += 2
+			continue
+		}
+		d.i++
+		if c == q || c == '\n' {
+			return
+		}
+	}
+}
+
+// skipTemplate skips template text up to the closing backtick or a "${"
+// (then it records the substitution and returns to token scanning).
+func (d *detector) skipTemplate() {
+	for d.i < len(d.src) {
+		c := d.src[d.i]
+		switch {
+		case c == '\\':
+			d.i += 2
+		case c == '`':
+			d.i++
+			return
+		case c == '$' && d.i+1 < len(d.src) && d.src[d.i+1] == '{':
+			d.i += 2
+			d.tmplDepth = append(d.tmplDepth, d.braces)
+			d.braces++
+			return
+		default:
+			d.i++
+		}
+	}
+}
+
+func (d *detector) skipRegex() {
+	d.i++
+	inClass := false
+	for d.i < len(d.src) {
+		c := d.src[d.i]
+		d.i++
+		switch {
+		case c == '\\':
+			d.i++
+		case c == '[':
+			inClass = true
+		case c == ']':
+			inClass = false
+		case c == '/' && !inClass:
+			for d.i < len(d.src) && isIdentPart(d.src[d.i]) {
+				d.i++
+			}
+			return
+		case c == '\n':
+			return
+		}
+	}
+}
+
+func (d *detector) scan() bool {
+	for {
+		d.skipSpace()
+		if d.i >= len(d.src) {
+			return false
+		}
+		c := d.src[d.i]
+		switch {
+		case c == '"' || c == '\'':
+			d.skipString(c)
+			d.prev = 'n'
+		case c == '`':
+			d.i++
+			d.skipTemplate()
+			d.prev = 'n'
+		case c == '}' && len(d.tmplDepth) > 0 && d.braces-1 == d.tmplDepth[len(d.tmplDepth)-1]:
+			d.braces--
+			d.tmplDepth = d.tmplDepth[:len(d.tmplDepth)-1]
+			d.i++
+			d.skipTemplate()
+			d.prev = 'n'
+		case c == '/':
+			if d.prev == 'i' && !regexAllowedAfter[d.prevWord] || d.prev == 'n' || d.prev == ')' {
+				d.i++
+				d.prev = 'o'
+			} else {
+				d.skipRegex()
+				d.prev = 'n'
+			}
+		case isIdentStart(c):
+			start := d.i
+			for d.i < len(d.src) && isIdentPart(d.src[d.i]) {
+				d.i++
+			}
+			word := d.src[start:d.i]
+			afterDot := d.prev == '.'
+			d.prev, d.prevWord = 'i', word
+			if afterDot || (word != "import" && word != "export") {
+				continue
+			}
+			j := d.i
+			d.skipSpace()
+			next := byte(0)
+			if d.i < len(d.src) {
+				next = d.src[d.i]
+			}
+			d.i = j
+			if word == "export" {
+				if next != ':' && next != '(' && next != '=' && next != '.' && next != ',' && next != ')' && next != ';' {
+					return true
+				}
+				continue
+			}
+			switch {
+			case next == '(' || next == ':' || next == '=' || next == ',' || next == ')' || next == ';':
+				// import(...) is allowed in scripts; the rest are property names.
+			case next == '.':
+				// import.meta is module-only.
+				rest := d.src[d.i:]
+				for len(rest) > 0 && (rest[0] == ' ' || rest[0] == '.' || rest[0] == '\n' || rest[0] == '\t') {
+					rest = rest[1:]
+				}
+				if len(rest) >= 4 && rest[:4] == "meta" {
+					return true
+				}
+			default:
+				return true
+			}
+		case c >= '0' && c <= '9':
+			for d.i < len(d.src) && (isIdentPart(d.src[d.i]) || d.src[d.i] == '.') {
+				d.i++
+			}
+			d.prev = 'n'
+		case c == ')' || c == ']':
+			d.i++
+			d.prev = ')'
+		case c == '{':
+			d.braces++
+			d.i++
+			d.prev = 'o'
+		case c == '}':
+			d.braces--
+			d.i++
+			d.prev = 'o'
+		case c == '.':
+			d.i++
+			if d.i+1 < len(d.src) && d.src[d.i] == '.' && d.src[d.i+1] == '.' {
+				d.i += 2
+				d.prev = 'o'
+			} else {
+				d.prev = '.'
+			}
+		default:
+			d.i++
+			d.prev = 'o'
+		}
+	}
+}
