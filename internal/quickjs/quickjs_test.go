@@ -423,6 +423,7 @@ console.log(path.join('/a/b', '../c', './d'), path.resolve('x/y', '../z'), path.
 func TestMemoryBomb(t *testing.T) {
 	h := &Host{MemoryLimit: 32 << 20}
 	r := exec(t, h, `let a = []; while (true) a.push('x'.repeat(1e6));`)
+	t.Logf("memory bomb stderr: %q", r.stderr)
 	if r.err != nil || r.code != 1 || !strings.Contains(r.stderr, "out of memory") || !h.OutOfMemory {
 		t.Fatalf("%+v oom=%v", r, h.OutOfMemory)
 	}
@@ -550,4 +551,27 @@ func TestImportCommonJS(t *testing.T) {
 	}
 	r := exec(t, &Host{FS: f}, `import c from './cjs.js'; import d from './data.json'; console.log(c.hello('x'), d.k)`)
 	expect(t, r, 0, "hello x [ 1, 2 ]\n")
+}
+
+func TestParallel(t *testing.T) {
+	if testModule == nil {
+		t.Skip(skipReason)
+	}
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		go func(i int) {
+			h := &Host{Env: map[string]string{"N": fmt.Sprint(i)}}
+			r := exec(t, h, `await new Promise(r => setTimeout(r, 5)); console.log(process.env.N)`)
+			if r.err != nil || r.stdout != fmt.Sprintf("%d\n", i) {
+				errs <- fmt.Errorf("run %d: %+v", i, r)
+				return
+			}
+			errs <- nil
+		}(i)
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
 }
