@@ -149,6 +149,10 @@ func load(rt Runtime, a runtimes.Artifact, home, cacheDir string, o *options) (*
 
 // errorsAsExit reports the guest's own exit status carried by err.
 func errorsAsExit(err error) (int, bool) {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code, true
+	}
 	var we *wasmtime.Error
 	if errors.As(err, &we) {
 		if code, ok := we.ExitStatus(); ok {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
+
+	"github.com/wasmsandbox/sandbox/internal/quickjs"
 )
 
 // Why an execution was stopped from outside the guest.
@@ -40,6 +42,8 @@ type execution struct {
 	memPeak int64
 	// memoryDenied is set by runtimes that can tell an allocation failed.
 	memoryDenied bool
+	// js is the JavaScript guest's environment (nil for other runtimes).
+	js *quickjs.Host
 }
 
 // expired reports whether the guest must stop now, recording why.
@@ -273,8 +277,6 @@ func (s *wasmSandbox) classify(x *execution, runErr error, res *Result) {
 	if !exited {
 		code, exited = errorsAsExit(runErr)
 	}
-	var trap *wasmtime.Trap
-	isTrap := errors.As(runErr, &trap)
 	nearCap := x.memPeak+(1<<20) >= x.policy.MemoryBytes
 	switch {
 	case x.stopped.Load() == stopTimeout:
@@ -283,8 +285,9 @@ func (s *wasmSandbox) classify(x *execution, runErr error, res *Result) {
 	case x.stopped.Load() == stopCancelled:
 		res.Outcome = OutcomeTimeout
 		res.Error = "cancelled by the caller"
-	case isTrap && trap.Code() != nil && *trap.Code() == wasmtime.OutOfFuel,
-		!exited && res.FuelConsumed >= uint64(x.policy.FuelBudget):
+	// Fuel at zero is the signal: wasmtime-go v39's TrapCode constants are
+	// numbered differently from the C library's codes.
+	case !exited && res.FuelConsumed >= uint64(x.policy.FuelBudget):
 		res.Outcome = OutcomeOutOfFuel
 		res.Error = fmt.Sprintf("fuel budget of %d instructions exhausted; do less work per call or raise fuel_budget", x.policy.FuelBudget)
 	case (exited && code != 0 || !exited) && (x.memoryDenied || memoryHint(res.Stderr) || nearCap && !exited):

@@ -1,15 +1,102 @@
 package sandbox
 
 import (
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
+
+	"github.com/wasmsandbox/sandbox/internal/quickjs"
+	"github.com/wasmsandbox/sandbox/internal/vfs"
 )
 
-// defineJSImports adds the JavaScript runtime's host imports to the shared linker.
-func defineJSImports(l *wasmtime.Linker) error { return nil }
+// jsHeapHeadroom is the part of memory_bytes kept for QuickJS's own
+// structures, its stack and the module's data, so that QuickJS's heap limit
+// (a catchable "out of memory") trips before the store limiter does.
+const jsHeapHeadroom = 8 << 20
+
+// jsArgv is the default process.argv of a JavaScript guest.
+var jsArgv = []string{"node", "main.js"}
+
+// defineJSImports adds the JavaScript runtime's host imports (env.*) to the
+// shared linker. The host functions find their execution through the
+// store's data (execution.QuickJSHost).
+func defineJSImports(l *wasmtime.Linker) error { return quickjs.Define(l) }
 
 // setupJavaScript wires the JavaScript runtime into g.
 func setupJavaScript(g *guestRuntime) error {
-	return fmt.Errorf("%w: the JavaScript runtime is not available yet", ErrNotImplemented)
+	g.run, g.defaultEnv, g.defaultArgv = runJavaScript, pythonEnv, jsArgv
+	return nil
+}
+
+// QuickJSHost gives the JavaScript host functions this execution's guest
+// environment; it implements quickjs.HostProvider.
+func (x *execution) QuickJSHost() *quickjs.Host { return x.js }
+
+// exitError carries a guest exit status that was not delivered through WASI
+// proc_exit (the JavaScript runtime reports it as a return value).
+type exitError struct{ code int }
+
+func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// runJavaScript runs x.code in a fresh instance of the QuickJS reactor.
+// All file access goes through Go (internal/vfs) over the same mounts WASI
+// would have given: the workspace read-write and each mount as configured.
+func runJavaScript(x *execution) error {
+	p := x.policy
+	mounts := []vfs.Mount{{Guest: p.GuestWorkspace, Host: x.workspace, Writable: true}}
+	for _, m := range p.Mounts {
+		mounts = append(mounts, vfs.Mount{Guest: m.Guest, Host: m.Host, Writable: m.Writable})
+	}
+	fsys, err := vfs.New(mounts)
+	if err != nil {
+		return fmt.Errorf("%w: mounting the guest filesystem: %v", ErrInternal, err)
+	}
+	defer fsys.Close()
+	env := p.Env
+	if env == nil {
+		env = x.rt.defaultEnv(p)
+	}
+	argv := p.Argv
+	if argv == nil {
+		argv = x.rt.defaultArgv
+	}
+	x.js = &quickjs.Host{
+		Stdout:       x.stdout,
+		Stderr:       x.stderr,
+		Env:          env,
+		Argv:         argv,
+		FS:           fsys,
+		Cwd:          p.GuestWorkspace,
+		MemoryLimit:  max(p.MemoryBytes-jsHeapHeadroom, p.MemoryBytes/2),
+		Sleep:        x.sleep,
+		Interrupted:  x.expired,
+		Now:          time.Now,
+		MaxStackSize: quickjs.MaxStackSizeLimit,
+	}
+	g := x.rt
+	inst, err := g.eng.linker.Instantiate(x.store, g.module)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if m := inst.GetExport(x.store, "memory"); m != nil && m.Memory() != nil {
+			x.memPeak = int64(m.Memory().DataSize(x.store))
+		}
+	}()
+	code, err := quickjs.Run(x.store, inst, x.js, x.code, "main.js")
+	if x.js.OutOfMemory {
+		x.memoryDenied = true
+	}
+	switch {
+	case errors.Is(err, quickjs.ErrInterrupted), errors.Is(err, errStopped):
+		x.expired() // records why, if the guest was not already stopped
+		return err
+	case err != nil:
+		return err
+	case code != 0:
+		return &exitError{code: code}
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package quickjs
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
 
+	"github.com/wasmsandbox/sandbox/internal/modcache"
+	"github.com/wasmsandbox/sandbox/internal/runtimes"
 	"github.com/wasmsandbox/sandbox/internal/vfs"
 )
 
@@ -19,57 +22,41 @@ var (
 	testEngine *wasmtime.Engine
 	testModule *wasmtime.Module
 	testLinker *wasmtime.Linker
-	skipReason string
 )
 
+// TestMain installs the pinned QuickJS runtime (with npm, once per machine,
+// into the same directory the rest of the project uses) and loads it through
+// the compiled-module cache, so every test runs against the real module.
 func TestMain(m *testing.M) {
-	p := os.Getenv("WASMSANDBOX_TEST_QUICKJS")
-	if p == "" {
-		p = "/tmp/rt/x/package/quickjs.wasm"
+	home, err := runtimes.Home("")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "runtime home:", err)
+		os.Exit(1)
 	}
-	if wasm, err := os.ReadFile(p); err != nil {
-		skipReason = fmt.Sprintf("quickjs.wasm not available (%v); set WASMSANDBOX_TEST_QUICKJS", err)
-	} else {
-		cfg := wasmtime.NewConfig()
-		cfg.SetConsumeFuel(true)
-		cfg.SetEpochInterruption(true)
-		testEngine = wasmtime.NewEngineWithConfig(cfg)
-		// Compiling takes seconds; cache the artifact next to the test binary's temp dir.
-		testModule, err = compileCached(testEngine, wasm)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "compile:", err)
-			os.Exit(1)
-		}
-		testLinker = wasmtime.NewLinker(testEngine)
-		if err := testLinker.DefineWasi(); err != nil {
-			fmt.Fprintln(os.Stderr, "wasi:", err)
-			os.Exit(1)
-		}
-		if err := Define(testLinker); err != nil {
-			fmt.Fprintln(os.Stderr, "define:", err)
-			os.Exit(1)
-		}
+	path, err := runtimes.Ensure(context.Background(), home, runtimes.JavaScript, os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "installing the JavaScript runtime:", err)
+		os.Exit(1)
+	}
+	cfg := wasmtime.NewConfig()
+	cfg.SetConsumeFuel(true)
+	cfg.SetEpochInterruption(true)
+	testEngine = wasmtime.NewEngineWithConfig(cfg)
+	testModule, err = modcache.Load(testEngine, "quickjs-test:fuel=1,epoch=1", runtimes.JavaScript, path, modcache.Dir(home), nil)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "compile:", err)
+		os.Exit(1)
+	}
+	testLinker = wasmtime.NewLinker(testEngine)
+	if err := testLinker.DefineWasi(); err != nil {
+		fmt.Fprintln(os.Stderr, "wasi:", err)
+		os.Exit(1)
+	}
+	if err := Define(testLinker); err != nil {
+		fmt.Fprintln(os.Stderr, "define:", err)
+		os.Exit(1)
 	}
 	os.Exit(m.Run())
-}
-
-// compileCached compiles wasm, reusing a serialized artifact in the OS temp
-// directory keyed by the wasm size (test convenience only).
-func compileCached(engine *wasmtime.Engine, wasm []byte) (*wasmtime.Module, error) {
-	cache := filepath.Join(os.TempDir(), fmt.Sprintf("wasmsandbox-quickjs-test-%d.cwasm", len(wasm)))
-	if b, err := os.ReadFile(cache); err == nil {
-		if m, err := wasmtime.NewModuleDeserialize(engine, b); err == nil {
-			return m, nil
-		}
-	}
-	m, err := wasmtime.NewModule(engine, wasm)
-	if err != nil {
-		return nil, err
-	}
-	if b, err := m.Serialize(); err == nil {
-		os.WriteFile(cache, b, 0o600)
-	}
-	return m, nil
 }
 
 type storeData struct{ h *Host }
@@ -85,9 +72,6 @@ type result struct {
 // exec runs code with a fresh store and instance.
 func exec(t testing.TB, h *Host, code string) result {
 	t.Helper()
-	if testModule == nil {
-		t.Skip(skipReason)
-	}
 	var stdout, stderr bytes.Buffer
 	if h == nil {
 		h = &Host{}
@@ -443,9 +427,6 @@ func TestDeepRecursion(t *testing.T) {
 }
 
 func TestFuelTrapPassesThrough(t *testing.T) {
-	if testModule == nil {
-		t.Skip(skipReason)
-	}
 	h := &Host{}
 	store := wasmtime.NewStoreWithData(testEngine, &storeData{h: h})
 	defer store.Close()
@@ -469,9 +450,6 @@ func TestFuelTrapPassesThrough(t *testing.T) {
 // BenchmarkHello measures a whole execution: instantiate, initialise,
 // install the prelude, run console.log and tear down.
 func BenchmarkHello(b *testing.B) {
-	if testModule == nil {
-		b.Skip(skipReason)
-	}
 	for i := 0; i < b.N; i++ {
 		r := exec(b, &Host{}, `console.log("hello")`)
 		if r.err != nil || r.stdout != "hello\n" {
@@ -554,9 +532,6 @@ func TestImportCommonJS(t *testing.T) {
 }
 
 func TestParallel(t *testing.T) {
-	if testModule == nil {
-		t.Skip(skipReason)
-	}
 	errs := make(chan error, 8)
 	for i := 0; i < 8; i++ {
 		go func(i int) {

@@ -1,0 +1,309 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestJavaScriptHello(t *testing.T) {
+	res := run(t, newSandbox(t, JavaScript, Policy{}), "console.log('hello', 6 * 7, {a: [1, 'two']})")
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "hello 42 { a: [ 1, 'two' ] }\n" {
+		t.Fatalf("stdout = %q", res.Stdout)
+	}
+	if res.Runtime != JavaScript || res.FuelConsumed == 0 || res.MemoryPeakBytes == 0 {
+		t.Fatalf("bad accounting: %+v", res)
+	}
+}
+
+func TestJavaScriptErrors(t *testing.T) {
+	sb := newSandbox(t, JavaScript, Policy{})
+	cases := []struct {
+		name, code string
+		exit       int
+		stderr     string
+	}{
+		{"uncaught throw", "function f() { throw new TypeError('bad thing') }\nf()", 1, "TypeError: bad thing"},
+		{"syntax error", "let x = ;", 1, "SyntaxError"},
+		{"rejected promise", "Promise.reject(new Error('nope'))", 1, "nope"},
+		{"async rejection", "async function main() { await null; throw new Error('later') }\nmain()", 1, "later"},
+		{"process.exit", "console.log('bye'); process.exit(7); console.log('not here')", 7, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := run(t, sb, c.code)
+			wantOutcome(t, res, OutcomeGuestError)
+			if res.ExitCode != c.exit || !strings.Contains(res.Stderr, c.stderr) {
+				t.Fatalf("exit %d stderr %q", res.ExitCode, res.Stderr)
+			}
+			if strings.Contains(res.Stdout, "not here") {
+				t.Fatal("code ran after process.exit")
+			}
+		})
+	}
+	res := run(t, sb, "process.exit(0)")
+	wantOutcome(t, res, OutcomeOK)
+}
+
+func TestJavaScriptInfiniteLoopRunsOutOfFuel(t *testing.T) {
+	res := run(t, newSandbox(t, JavaScript, Policy{FuelBudget: 500_000_000}), "console.log('start'); while (true) {}")
+	wantOutcome(t, res, OutcomeOutOfFuel)
+	if res.FuelConsumed != 500_000_000 || res.Stdout != "start\n" || res.ExitCode != -1 {
+		t.Fatalf("fuel %d stdout %q exit %d", res.FuelConsumed, res.Stdout, res.ExitCode)
+	}
+}
+
+func TestJavaScriptMemoryBomb(t *testing.T) {
+	sb := newSandbox(t, JavaScript, Policy{MemoryBytes: 48 << 20})
+	for name, code := range map[string]string{
+		"big strings":     "let a = []; while (true) a.push('x'.repeat(1e6) + a.length)",
+		"big arrays":      "let a = []; while (true) a.push(new Array(1e6).fill(1.5))",
+		"one huge buffer": "const b = new ArrayBuffer(1 << 30); console.log('allocated')",
+	} {
+		t.Run(name, func(t *testing.T) {
+			res := run(t, sb, code)
+			wantOutcome(t, res, OutcomeMemoryLimit)
+			if res.MemoryPeakBytes > 48<<20 || strings.Contains(res.Stdout, "allocated") {
+				t.Fatalf("peak %d stdout %q", res.MemoryPeakBytes, res.Stdout)
+			}
+		})
+	}
+}
+
+func TestJavaScriptDeadline(t *testing.T) {
+	sb := newSandbox(t, JavaScript, Policy{Timeout: time.Second, FuelBudget: 1 << 62})
+	for name, code := range map[string]string{
+		"busy wait":             "const end = Date.now() + 60000; while (Date.now() < end) {}",
+		"pending timer":         "setTimeout(() => console.log('late'), 60000)",
+		"never-resolving await": "setTimeout(() => {}, 60000); await new Promise(() => {}); console.log('after')",
+		"interval forever":      "setInterval(() => {}, 10)",
+	} {
+		t.Run(name, func(t *testing.T) {
+			res := run(t, sb, code)
+			wantOutcome(t, res, OutcomeTimeout)
+			// Not a speed check: a guest that waited out its 60 s would take 60 s.
+			if res.DurationMS > 30_000 || strings.Contains(res.Stdout, "late") {
+				t.Fatalf("not cut: %d ms, stdout %q", res.DurationMS, res.Stdout)
+			}
+		})
+	}
+}
+
+func TestJavaScriptNeverResolvingPromiseWithoutTimersEnds(t *testing.T) {
+	// Like Node: nothing pending means the script is done, even if a promise
+	// never settles; a top-level await on it is an unfinished module (13).
+	res := run(t, newSandbox(t, JavaScript, Policy{}), "new Promise(() => {}); console.log('done')")
+	wantOutcome(t, res, OutcomeOK)
+	res = run(t, newSandbox(t, JavaScript, Policy{}), "await new Promise(() => {})")
+	wantOutcome(t, res, OutcomeGuestError)
+	if res.ExitCode != 13 {
+		t.Fatalf("exit %d", res.ExitCode)
+	}
+}
+
+func TestJavaScriptTimers(t *testing.T) {
+	res := run(t, newSandbox(t, JavaScript, Policy{}), `
+const out = [];
+setTimeout(() => out.push('timeout 20'), 20);
+setTimeout(() => out.push('timeout 0'), 0);
+queueMicrotask(() => out.push('microtask'));
+Promise.resolve().then(() => out.push('promise'));
+let n = 0;
+const iv = setInterval(() => { out.push('tick ' + (++n)); if (n === 3) clearInterval(iv) }, 5);
+const cancelled = setTimeout(() => out.push('never'), 1);
+clearTimeout(cancelled);
+setTimeout(() => console.log(out.join(',')), 50);
+out.push('sync');`)
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "sync,microtask,promise,timeout 0,tick 1,tick 2,timeout 20,tick 3\n" &&
+		res.Stdout != "sync,microtask,promise,timeout 0,tick 1,tick 2,tick 3,timeout 20\n" {
+		t.Fatalf("order: %q", res.Stdout)
+	}
+}
+
+func TestJavaScriptOutputFlood(t *testing.T) {
+	sb := newSandbox(t, JavaScript, Policy{StdoutMaxBytes: 10_000, StderrMaxBytes: 5_000, FuelBudget: 1_000_000_000})
+	res := run(t, sb, "while (true) { console.log('y'.repeat(1000)); console.error('e'.repeat(100)) }")
+	wantOutcome(t, res, OutcomeOutOfFuel)
+	if !res.StdoutTruncated || len(res.Stdout) != 10_000 || !res.StderrTruncated || len(res.Stderr) != 5_000 {
+		t.Fatalf("stdout %d %v stderr %d %v", len(res.Stdout), res.StdoutTruncated, len(res.Stderr), res.StderrTruncated)
+	}
+}
+
+func TestJavaScriptDeepRecursion(t *testing.T) {
+	sb := newSandbox(t, JavaScript, Policy{})
+	res := run(t, sb, "function f(n) { return f(n + 1) + 1 }\ntry { f(0) } catch (e) { console.log(e.name) }")
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "RangeError\n" {
+		t.Fatalf("stdout %q", res.Stdout)
+	}
+	// Recursion inside C code can exhaust the wasm stack itself: a trap,
+	// reported, and the host runs on.
+	res = run(t, sb, "let a = []; for (let i = 0; i < 20000; i++) a = [a]; console.log(JSON.stringify(a).length)")
+	if res.Outcome == OutcomeTimeout || res.Outcome == OutcomeMemoryLimit {
+		t.Fatalf("outcome %s: %s", res.Outcome, res.Error)
+	}
+	t.Logf("nested stringify: %s %s", res.Outcome, res.Error)
+	wantOutcome(t, run(t, sb, "console.log(1)"), OutcomeOK)
+}
+
+func TestJavaScriptFilesystemConfinement(t *testing.T) {
+	outside := t.TempDir()
+	secret := filepath.Join(outside, "secret.txt")
+	if err := os.WriteFile(secret, []byte("TOPSECRET"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ws := t.TempDir()
+	if err := os.Symlink(secret, filepath.Join(ws, "link.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(ws, "linkdir")); err != nil {
+		t.Fatal(err)
+	}
+	data := t.TempDir()
+	if err := os.WriteFile(filepath.Join(data, "in.txt"), []byte("readable"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sb := newSandbox(t, JavaScript, Policy{Workspace: ws, Mounts: []Mount{{Host: data, Guest: "/data"}}})
+	attempts := []struct{ name, code, codes string }{
+		{"etc passwd", "fs.readFileSync('/etc/passwd', 'utf8')", "ENOENT"},
+		{"dotdot escape", "fs.readFileSync('../../../../etc/passwd', 'utf8')", "ENOENT"},
+		{"dotdot from mount", "fs.readFileSync('/data/../../etc/passwd', 'utf8')", "ENOENT"},
+		{"absolute host path", "fs.readFileSync(" + jsQuote(secret) + ", 'utf8')", "ENOENT"},
+		{"symlink to file", "fs.readFileSync('/app/link.txt', 'utf8')", "EACCES ENOENT"},
+		{"symlink to dir", "fs.readFileSync('/app/linkdir/secret.txt', 'utf8')", "EACCES ENOENT"},
+		{"write through link", "fs.writeFileSync('/app/linkdir/new.txt', 'x')", "EACCES ENOENT"},
+		{"write readonly", "fs.writeFileSync('/data/out.txt', 'x')", "EROFS"},
+		{"append readonly", "fs.appendFileSync('/data/in.txt', 'x')", "EROFS"},
+		{"remove readonly", "fs.rmSync('/data/in.txt')", "EROFS"},
+		{"mkdir readonly", "fs.mkdirSync('/data/d')", "EROFS"},
+		{"rename out of mount", "fs.renameSync('/data/in.txt', '/app/in.txt')", "EROFS EXDEV"},
+		{"nul byte", "fs.readFileSync('/app/a\\0b')", "EINVAL ERR_INVALID_ARG_VALUE ERR_INVALID_ARG_TYPE"},
+		{"absurd length", "fs.readFileSync('/app/' + 'a'.repeat(100000))", "ENAMETOOLONG"},
+		{"proc self", "fs.readFileSync('/proc/self/environ')", "ENOENT"},
+	}
+	for _, a := range attempts {
+		t.Run(a.name, func(t *testing.T) {
+			code := "const fs = require('fs')\ntry { const r = " + a.code + "; console.log('OK', r) } catch (e) { console.log(e.code) }"
+			res := run(t, sb, code)
+			wantOutcome(t, res, OutcomeOK)
+			got := strings.TrimSpace(res.Stdout)
+			if strings.HasPrefix(got, "OK") || strings.Contains(got, "TOPSECRET") || !slices.Contains(strings.Fields(a.codes), got) {
+				t.Fatalf("got %q, want one of %s", got, a.codes)
+			}
+		})
+	}
+	t.Run("read-only mount is readable and root lists only mounts", func(t *testing.T) {
+		res := run(t, sb, "import fs from 'node:fs'\nconsole.log(fs.readFileSync('/data/in.txt', 'utf8'), fs.readdirSync('/').join(','))")
+		wantOutcome(t, res, OutcomeOK)
+		if res.Stdout != "readable app,data\n" {
+			t.Fatalf("stdout %q", res.Stdout)
+		}
+	})
+	if b, err := os.ReadFile(secret); err != nil || string(b) != "TOPSECRET" {
+		t.Fatalf("secret changed: %q %v", b, err)
+	}
+	for _, p := range []string{filepath.Join(outside, "new.txt"), filepath.Join(data, "out.txt"), filepath.Join(data, "d")} {
+		if _, err := os.Stat(p); err == nil {
+			t.Fatalf("%s was written", p)
+		}
+	}
+}
+
+func jsQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `\'`) + "'" }
+
+func TestJavaScriptUnsupportedModule(t *testing.T) {
+	res := run(t, newSandbox(t, JavaScript, Policy{}), "require('child_process')")
+	wantOutcome(t, res, OutcomeGuestError)
+	if !strings.Contains(res.Stderr, "child_process") || !strings.Contains(res.Stderr, "fs") {
+		t.Fatalf("stderr %q", res.Stderr)
+	}
+}
+
+func TestJavaScriptEnvironmentIsolation(t *testing.T) {
+	t.Setenv("WASMSANDBOX_TEST_SECRET", "hunter2")
+	res := run(t, newSandbox(t, JavaScript, Policy{}), "console.log(Object.keys(process.env).sort().join(','), process.argv.length)")
+	wantOutcome(t, res, OutcomeOK)
+	if strings.Contains(res.Stdout, "WASMSANDBOX_TEST_SECRET") || strings.Contains(res.Stdout, "PATH") {
+		t.Fatalf("host env leaked: %s", res.Stdout)
+	}
+	res = run(t, newSandbox(t, JavaScript, Policy{Env: map[string]string{"ONLY": "me"}}), "console.log(JSON.stringify(process.env))")
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "{\"ONLY\":\"me\"}\n" {
+		t.Fatalf("env = %s", res.Stdout)
+	}
+}
+
+func TestJavaScriptWorkspaceAndModules(t *testing.T) {
+	ws := t.TempDir()
+	if err := os.WriteFile(filepath.Join(ws, "lib.mjs"), []byte("export const twice = (x) => 2 * x\nexport default 'lib'\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(ws, "gone.txt"), []byte("g"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sb := newSandbox(t, JavaScript, Policy{Workspace: ws})
+	res := run(t, sb, `import name, { twice } from './lib.mjs'
+import fs from 'fs'
+import path from 'node:path'
+fs.mkdirSync('out/deep', { recursive: true })
+fs.writeFileSync(path.join('out', 'deep', 'r.json'), JSON.stringify({ v: twice(21) }))
+fs.appendFileSync('log.txt', 'a'); fs.appendFileSync('log.txt', 'b')
+fs.rmSync('gone.txt')
+const v = await Promise.resolve(JSON.parse(fs.readFileSync('/app/out/deep/r.json', 'utf8')).v)
+console.log(name, v, fs.readFileSync('log.txt', 'utf8'), fs.existsSync('gone.txt'), fs.statSync('log.txt').size, process.cwd())`)
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "lib 42 ab false 2 /app\n" {
+		t.Fatalf("stdout %q", res.Stdout)
+	}
+	if !slices.Equal(res.FilesCreated, []string{"log.txt", "out/deep/r.json"}) || !slices.Equal(res.FilesDeleted, []string{"gone.txt"}) {
+		t.Fatalf("created %v deleted %v", res.FilesCreated, res.FilesDeleted)
+	}
+}
+
+func TestJavaScriptConcurrentExecutionsAreIsolated(t *testing.T) {
+	sb := newSandbox(t, JavaScript, Policy{})
+	const n = 6
+	var wg sync.WaitGroup
+	results := make([]*Result, n)
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			code := strings.ReplaceAll(`const fs = require('fs')
+fs.writeFileSync('mine-ID.txt', 'x')
+const seen = globalThis.SHARED
+globalThis.SHARED = ID
+setTimeout(() => console.log(JSON.stringify(fs.readdirSync('.').filter(f => f !== 'mine-ID.txt')), seen), 100)`, "ID", string(rune('0'+i)))
+			results[i], errs[i] = sb.Execute(context.Background(), code)
+		}()
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		wantOutcome(t, results[i], OutcomeOK)
+		if results[i].Stdout != "[] undefined\n" {
+			t.Fatalf("execution %d saw another: %q", i, results[i].Stdout)
+		}
+	}
+}
+
+func TestJavaScriptContextCancel(t *testing.T) {
+	sb := newSandbox(t, JavaScript, Policy{FuelBudget: 1 << 62})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	_, err := sb.Execute(ctx, "while (true) {}")
+	if !errors.Is(err, ErrCancelled) {
+		t.Fatalf("err = %v", err)
+	}
+}
