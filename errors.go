@@ -27,4 +27,32 @@ var (
 
 	// ErrInternal means the host failed to set up or run the sandbox.
 	ErrInternal = errors.New("internal sandbox error")
+
+	// ErrInvalidSessionID means a session ID does not match the allowed
+	// pattern (see ValidateSessionID); nothing on disk was touched.
+	ErrInvalidSessionID = errors.New("invalid session ID")
+
+	// ErrSessionNotFound means no session with that ID exists in the store.
+	ErrSessionNotFound = errors.New("session not found")
+
+	// ErrSessionExists means Create was given the ID of an existing session.
+	ErrSessionExists = errors.New("session already exists")
+
+	// ErrSessionCorrupt means a session's metadata or saved state on disk is
+	// missing, truncated or malformed; the error says which and what to do.
+	ErrSessionCorrupt = errors.New("session data corrupt")
+
+	// ErrSessionConflict means a request contradicts a session's fixed
+	// settings, such as a different runtime or policy than it was created with.
+	ErrSessionConflict = errors.New("conflicts with the session")
+
+	// ErrWorkspaceFull means a session's workspace holds more than its
+	// policy's workspace_max_bytes; remove files before executing again.
+	ErrWorkspaceFull = errors.New("session workspace full")
+
+	// ErrFileAccess means a host-side file operation on a session's
+	// workspace failed: the path is missing, leaves the workspace, is too
+	// large to read, or the host could not do it. The wrapped error matches
+	// the io/fs sentinels (fs.ErrNotExist, fs.ErrPermission, ...).
+	ErrFileAccess = errors.New("workspace file operation failed")
 )

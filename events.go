@@ -10,6 +10,14 @@ const (
 	EventExecutionStart    = "execution.start"
 	EventExecutionComplete = "execution.complete"
 	EventSecurityViolation = "security.violation"
+	// EventSessionCreated is logged when a session is created.
+	EventSessionCreated = "session.created"
+	// EventSessionDeleted is logged when a session is deleted.
+	EventSessionDeleted = "session.deleted"
+	// EventSessionPruned is logged for each session that Prune deletes.
+	EventSessionPruned = "session.pruned"
+	// EventSessionReset is logged when a session's workspace is emptied.
+	EventSessionReset = "session.reset"
 )
 
 // Kinds of security.violation events.
@@ -18,6 +26,10 @@ const (
 	ViolationMemoryLimit     = "memory_limit"
 	ViolationTimeout         = "timeout"
 	ViolationOutputTruncated = "output_truncated"
+	// ViolationWorkspaceLimit: an execution left a session's workspace
+	// larger than workspace_max_bytes; the session refuses to execute
+	// until files are removed.
+	ViolationWorkspaceLimit = "workspace_limit"
 )
 
 // events emits the structured records of one execution; with a nil logger

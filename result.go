@@ -62,4 +62,8 @@ type Result struct {
 	SessionID string `json:"session_id" jsonschema:"The session the execution ran in, or empty."`
 	// Error is a one-line human reason when Success is false, else empty.
 	Error string `json:"error" jsonschema:"A one-line human reason when success is false, else empty."`
+	// GlobalsNotPersisted names the globals that a session with
+	// auto_persist_globals could not keep for the next execution (modules,
+	// lambdas, open files, ...; stderr says why). Absent when none.
+	GlobalsNotPersisted []string `json:"globals_not_persisted,omitempty" jsonschema:"In a session with auto_persist_globals: names of globals that could not be kept for the next execution (modules, functions, open files, values too large, ...); stderr says why. Absent when every global was kept or the session does not persist globals."`
 }
