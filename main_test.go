@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/wasmsandbox/sandbox/internal/runtimes"
@@ -59,5 +60,50 @@ func wantOutcome(t testing.TB, res *Result, want Outcome) {
 	}
 	if res.Success != (want == OutcomeOK) {
 		t.Fatalf("success = %v with outcome %s", res.Success, want)
+	}
+}
+
+// escapeFixture is the host side of the filesystem-escape tests: a secret
+// outside every mount, a workspace holding symlinks to it (planted by the
+// host), and a read-only data mount.
+type escapeFixture struct {
+	outside, secret, ws, data string
+}
+
+func newEscapeFixture(t *testing.T) escapeFixture {
+	t.Helper()
+	f := escapeFixture{outside: t.TempDir(), ws: t.TempDir(), data: t.TempDir()}
+	f.secret = filepath.Join(f.outside, "secret.txt")
+	for _, err := range []error{
+		os.WriteFile(f.secret, []byte("TOPSECRET"), 0o600),
+		os.Symlink(f.secret, filepath.Join(f.ws, "link.txt")),
+		os.Symlink(f.outside, filepath.Join(f.ws, "linkdir")),
+		os.WriteFile(filepath.Join(f.data, "in.txt"), []byte("readable"), 0o644),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return f
+}
+
+// policy mounts the workspace at /app and the data read-only at /data.
+func (f escapeFixture) policy() Policy {
+	return Policy{Workspace: f.ws, Mounts: []Mount{{Host: f.data, Guest: "/data"}}}
+}
+
+// check fails if any attempt changed something outside the workspace.
+func (f escapeFixture) check(t *testing.T) {
+	t.Helper()
+	if b, err := os.ReadFile(f.secret); err != nil || string(b) != "TOPSECRET" {
+		t.Fatalf("secret changed: %q %v", b, err)
+	}
+	for _, p := range []string{filepath.Join(f.outside, "new.txt"), filepath.Join(f.data, "out.txt"), filepath.Join(f.data, "d")} {
+		if _, err := os.Stat(p); err == nil {
+			t.Fatalf("%s was written", p)
+		}
+	}
+	if entries, _ := os.ReadDir(f.data); len(entries) != 1 {
+		t.Fatalf("read-only mount changed: %v", entries)
 	}
 }
