@@ -5,6 +5,13 @@ def __wasmsandbox_main():
     import sys, os
     src = sys.argv.pop(1)
     workspace = sys.argv.pop(1)
+    # A session with auto_persist_globals appends: the flag, the source of
+    # persist.py, the state directory and the state size limit.
+    persist = None
+    if len(sys.argv) >= 5 and sys.argv[1] == "--wasmsandbox-persist":
+        persist = {"STAGE": sys.argv[3], "LIMIT": int(sys.argv[4])}
+        exec(compile(sys.argv[2], "<wasmsandbox-persist>", "exec"), persist)
+        del sys.argv[1:5]
     try:
         os.chdir(workspace)
     except OSError:
@@ -12,11 +19,17 @@ def __wasmsandbox_main():
     name = "main.py"
     main = sys.modules["__main__"].__dict__
     del main["__wasmsandbox_main"]
+    if persist:
+        persist["restore"](main)
     try:
         exec(compile(src, name, "exec"), main)
     except SystemExit:
+        if persist:
+            persist["save"](main)
         raise
     except BaseException as e:
+        if persist:
+            persist["save"](main)
         import linecache, traceback
         linecache.cache[name] = (len(src), None, src.splitlines(True), name)
         tb = e.__traceback__
@@ -25,4 +38,6 @@ def __wasmsandbox_main():
         traceback.print_exception(type(e), e, tb)
         sys.stderr.flush()
         raise SystemExit(1)
+    if persist:
+        persist["save"](main)
 __wasmsandbox_main()

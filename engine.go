@@ -64,6 +64,10 @@ type guestRuntime struct {
 	defaultArgv []string
 	// argv turns the policy's argv into the guest's full command line.
 	argv func(base []string, x *execution) []string
+	// persist, when non-nil, lets sessions with auto_persist_globals keep
+	// the guest's globals between executions (see persist.go). It is nil
+	// for runtimes that cannot do it yet (JavaScript).
+	persist persistFunc
 }
 
 var (
@@ -139,6 +143,7 @@ func load(rt Runtime, a runtimes.Artifact, home, cacheDir string, o *options) (*
 	switch rt {
 	case Python:
 		g.run, g.defaultEnv, g.defaultArgv, g.argv = runPython, pythonEnv, pythonArgv, pythonFullArgv
+		g.persist = pythonPersist
 	case JavaScript:
 		if err := setupJavaScript(g); err != nil {
 			return nil, err

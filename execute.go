@@ -105,6 +105,9 @@ func (s *wasmSandbox) Runtime() Runtime { return s.rt.name }
 func (s *wasmSandbox) Policy() Policy   { return s.policy }
 
 func (s *wasmSandbox) Execute(ctx context.Context, code string) (*Result, error) {
+	if s.opts.session != nil {
+		return s.executeInSession(ctx, s.opts.session, code)
+	}
 	return s.execute(ctx, code, s.policy, s.opts.sessionID)
 }
 

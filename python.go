@@ -3,6 +3,10 @@ package sandbox
 import (
 	_ "embed"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
 )
 
 // pythonArgv is the default interpreter command line: isolated mode (no
@@ -25,10 +29,35 @@ func pythonEnv(p Policy) map[string]string {
 	}
 }
 
-// pythonFullArgv appends the bootstrap, the code and the workspace path.
+// pythonFullArgv appends the bootstrap, the code and the workspace path,
+// and for a session that persists globals the flag, persist.py, the state
+// directory and the state size limit (see pythonPersist).
 func pythonFullArgv(base []string, x *execution) []string {
 	out := append([]string(nil), base...)
-	return append(out, "-c", pythonBootstrap, x.code, x.policy.GuestWorkspace)
+	out = append(out, "-c", pythonBootstrap, x.code, x.policy.GuestWorkspace)
+	if st := x.guestState(); st != nil {
+		out = append(out, "--wasmsandbox-persist", pythonPersistSource, stateGuestDir, strconv.FormatInt(st.max, 10))
+	}
+	return out
+}
+
+// pythonPersistSource saves and restores a session's globals; the
+// bootstrap runs it only in sessions with auto_persist_globals.
+//
+//go:embed persist.py
+var pythonPersistSource string
+
+// pythonPersist mounts the execution's stage directory at stateGuestDir
+// with the previous payload in it as "in"; persist.py (run by the
+// bootstrap) restores from it and writes "out" and "report.json" back.
+func pythonPersist(p *Policy, st *guestState) (func(), error) {
+	if st.in != nil {
+		if err := os.WriteFile(filepath.Join(st.stage, "in"), st.in, 0o600); err != nil {
+			return nil, fmt.Errorf("%w: staging saved globals: %v", ErrInternal, err)
+		}
+	}
+	p.Mounts = append(slices.Clone(p.Mounts), Mount{Host: st.stage, Guest: stateGuestDir, Writable: true})
+	return func() { collectStage(st) }, nil
 }
 
 // runPython runs x.code in a fresh instance of the CPython command module.

@@ -77,11 +77,15 @@ type options struct {
 	stdout      io.Writer
 	stderr      io.Writer
 	sessionID   string
+	// session, when set by WithSession, runs every Execute in it.
+	session *Session
+	// policySet records that WithPolicy was given.
+	policySet bool
 }
 
 // WithPolicy sets the limits and mounts. Zero fields take their defaults;
 // the policy is validated by New.
-func WithPolicy(p Policy) Option { return func(o *options) { o.policy = p } }
+func WithPolicy(p Policy) Option { return func(o *options) { o.policy = p; o.policySet = true } }
 
 // WithLogger sends structured events (execution.start, execution.complete,
 // security.violation) to l. Without it the package logs nothing.
@@ -127,6 +131,12 @@ func New(rt Runtime, opts ...Option) (Sandbox, error) {
 		return nil, fmt.Errorf("%w: %q (use %q or %q)", ErrUnknownRuntime, rt, Python, JavaScript)
 	}
 	p := o.policy.WithDefaults()
+	if o.session != nil {
+		var err error
+		if p, err = o.session.sandboxPolicy(rt, &o); err != nil {
+			return nil, err
+		}
+	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,130 @@
+package sandbox
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+)
+
+// Execute runs code in the session, like a Sandbox made with New and
+// WithSession using the store's options. See executeInSession for what a
+// session adds to an execution.
+func (s *Session) Execute(ctx context.Context, code string) (*Result, error) {
+	sb, err := New(s.runtime, append(slices.Clone(s.store.opts), WithSession(s))...)
+	if err != nil {
+		return nil, err
+	}
+	return sb.Execute(ctx, code)
+}
+
+// executeInSession runs code in sess under the sandbox's policy (the
+// session's, with its workspace):
+//   - it waits for other executions and changes of the session to end (in
+//     this process or another sharing the store) or for ctx;
+//   - it refuses to run (ErrWorkspaceFull) while the workspace is over
+//     workspace_max_bytes, and emits security.violation (kind
+//     workspace_limit) when this execution leaves it over;
+//   - with auto_persist_globals it hands the saved globals to the runtime
+//     and keeps what the runtime saves (see persist.go);
+//   - it counts the execution and its fuel in the session's metadata.
+func (s *wasmSandbox) executeInSession(ctx context.Context, sess *Session, code string) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCancelled, err)
+	}
+	unlock, err := lockSession(ctx, sess.dir, sess.id)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if _, err := readMeta(sess.dir, sess.id); err != nil {
+		return nil, err
+	}
+	p := s.policy
+	p.Mounts = slices.Clone(p.Mounts)
+	if err := os.MkdirAll(p.Workspace, 0o700); err != nil {
+		return nil, fmt.Errorf("%w: session %s: workspace: %v", ErrInternal, sess.id, err)
+	}
+	used, err := workspaceSize(p.Workspace)
+	if err != nil {
+		return nil, fmt.Errorf("%w: session %s: measuring the workspace: %v", ErrInternal, sess.id, err)
+	}
+	if used > p.WorkspaceMaxBytes {
+		return nil, fmt.Errorf("%w: session %s: the workspace holds %d bytes, over workspace_max_bytes (%d); remove files (Session.RemoveFile, or reset the session) and try again",
+			ErrWorkspaceFull, sess.id, used, p.WorkspaceMaxBytes)
+	}
+
+	var st *guestState
+	var finish func()
+	if sess.persist {
+		if s.rt.persist == nil {
+			return nil, fmt.Errorf("%w: session %s persists globals, which the %s runtime cannot do yet", ErrNotImplemented, sess.id, s.rt.name)
+		}
+		in, err := readState(sess.stateDir(), sess.id, sess.maxSt)
+		if err != nil {
+			return nil, err
+		}
+		stage := sess.stageDir()
+		if err := os.RemoveAll(stage); err != nil {
+			return nil, fmt.Errorf("%w: session %s: clearing the state stage: %v", ErrInternal, sess.id, err)
+		}
+		if err := os.Mkdir(stage, 0o700); err != nil {
+			return nil, fmt.Errorf("%w: session %s: creating the state stage: %v", ErrInternal, sess.id, err)
+		}
+		defer os.RemoveAll(stage)
+		st = &guestState{in: in, max: sess.maxSt, stage: stage}
+		if finish, err = s.rt.persist(&p, st); err != nil {
+			return nil, err
+		}
+		ctx = withGuestState(ctx, st)
+	}
+
+	res, err := s.execute(ctx, code, p, sess.id)
+	if res == nil {
+		return nil, err
+	}
+	if finish != nil {
+		finish()
+	}
+	if st != nil {
+		if st.saved {
+			if werr := writeState(sess.stateDir(), st.out); werr != nil && err == nil {
+				err = fmt.Errorf("%w: session %s: saving globals: %v", ErrInternal, sess.id, werr)
+			}
+		}
+		if len(st.notKept) > 0 {
+			res.GlobalsNotPersisted = st.notKept
+		}
+		if res.Outcome == OutcomeGuestError {
+			// The notes persist.py writes to stderr are not the reason.
+			res.Error = guestErrorLine(withoutNotes(res.Stderr), res.ExitCode)
+		}
+	}
+	if after, werr := workspaceSize(p.Workspace); werr == nil && after > p.WorkspaceMaxBytes {
+		ev := events{logger: s.opts.logger, runtime: s.rt.name, sessionID: sess.id}
+		ev.violation(ctx, ViolationWorkspaceLimit, p.WorkspaceMaxBytes, after)
+	}
+	if terr := sess.touch(func(m *sessionMeta) {
+		m.Executions++
+		m.FuelUsed += res.FuelConsumed
+	}); terr != nil && err == nil {
+		err = terr
+	}
+	return res, err
+}
+
+// withoutNotes drops the "wasmsandbox: ..." lines persist.py writes.
+func withoutNotes(stderr string) string {
+	if !strings.Contains(stderr, "wasmsandbox: ") {
+		return stderr
+	}
+	lines := strings.Split(stderr, "\n")
+	kept := lines[:0]
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "wasmsandbox: ") {
+			kept = append(kept, l)
+		}
+	}
+	return strings.Join(kept, "\n")
+}

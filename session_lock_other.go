@@ -1,0 +1,12 @@
+//go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly)
+
+package sandbox
+
+import "os"
+
+// flockTry always succeeds where flock is unavailable: sessions are then
+// exclusive within one process only.
+func flockTry(f *os.File) (bool, error) { return true, nil }
+
+// funlock does nothing where flock is unavailable.
+func funlock(f *os.File) {}
