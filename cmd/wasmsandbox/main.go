@@ -214,7 +214,10 @@ func exitFor(err error) int {
 		return exitInterrupted
 	case errors.Is(err, sandbox.ErrInvalidPolicy),
 		errors.Is(err, sandbox.ErrUnknownRuntime),
-		errors.Is(err, sandbox.ErrCodeTooLarge):
+		errors.Is(err, sandbox.ErrCodeTooLarge),
+		errors.Is(err, sandbox.ErrInvalidSessionID), errors.Is(err, sandbox.ErrSessionNotFound),
+		errors.Is(err, sandbox.ErrSessionExists), errors.Is(err, sandbox.ErrSessionConflict),
+		errors.Is(err, sandbox.ErrWorkspaceFull), errors.Is(err, sandbox.ErrFileAccess):
 		return exitUsage
 	}
 	return exitInternal

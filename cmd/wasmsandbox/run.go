@@ -57,6 +57,9 @@ type runOptions struct {
 	json       bool
 	home       string
 	code       string
+
+	// sessionsDir is the session store of --session (see session.go).
+	sessionsDir string
 }
 
 // runCmd implements `wasmsandbox run`.
@@ -73,6 +76,7 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	fs.StringVar(&o.workspace, "workspace", "", "host `DIR` mounted read-write at /app (default: a fresh temporary directory)")
 	fs.Var(&o.mounts, "mount", "mount host directory HOST at guest path GUEST, read-only unless :rw\n(`HOST:GUEST[:rw]`; repeatable; added to the policy's mounts)")
 	fs.StringVar(&o.session, "session", "", "run in session `ID` (workspace and state kept between runs)")
+	fs.StringVar(&o.sessionsDir, "sessions-dir", "", "session store `DIR` of --session (default: $WASMSANDBOX_SESSIONS_DIR, else ~/.local/share/wasmsandbox/sessions)")
 	fs.BoolVar(&o.json, "json", false, "print exactly one Result JSON object on stdout")
 	fs.StringVar(&o.home, "home", "", "runtime and compiled-module `DIR` (default: $WASMSANDBOX_HOME, else the user cache dir + /wasmsandbox)")
 
@@ -110,16 +114,22 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		rt = r
 	}
 
+	var sess *sandbox.Session
 	if o.session != "" {
-		// The session store is wired in by the sessions work; until then
-		// --session is accepted by the parser but refused here.
-		return fs.fail(stderr, "--session: sessions are not available yet")
+		s, status, ok := openRunSession(fs, &o, &rt, stderr)
+		if !ok {
+			return status
+		}
+		sess = s
 	}
 
 	p, err := buildPolicy(fs, &o)
 	if err != nil {
 		printError(stderr, "run", err)
 		return exitFor(err)
+	}
+	if sess != nil {
+		p = sess.Policy()
 	}
 
 	// Read the code, never more than max_code_bytes (+1 to notice).
@@ -157,6 +167,9 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		sandbox.WithPolicy(p),
 		sandbox.WithRuntimeDir(o.home),
 		sandbox.WithAutoInstall(progress),
+	}
+	if sess != nil {
+		opts[0] = sandbox.WithSession(sess) // the session's own policy applies
 	}
 	var tracker *lineTracker
 	if !o.json {
