@@ -812,3 +812,22 @@ func TestSessionResetAndDelete(t *testing.T) {
 	// The ID can be used again.
 	mustCreate(t, st, SessionConfig{ID: "rd"})
 }
+
+func TestSessionPersistUnrestorable(t *testing.T) {
+	st, _ := newStore(t)
+	s := mustCreate(t, st, SessionConfig{AutoPersistGlobals: true})
+	// obj pickles (by reference to mymod.Thing), but mymod cannot be
+	// imported next time: sys.path starts afresh in every execution.
+	wantOutcome(t, execIn(t, s, `import sys
+open("mymod.py", "w").write("class Thing:\n    pass\n")
+sys.path.insert(0, ".")
+import mymod
+obj = mymod.Thing()
+n = 5`), OutcomeOK)
+	res := execIn(t, s, "print(n, 'obj' in globals())")
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "5 False\n" || !strings.Contains(res.Stderr, "wasmsandbox: not restored: obj (ModuleNotFoundError") ||
+		!slices.Equal(res.GlobalsNotPersisted, []string{"obj"}) {
+		t.Fatalf("stdout %q stderr %q not persisted %q", res.Stdout, res.Stderr, res.GlobalsNotPersisted)
+	}
+}
