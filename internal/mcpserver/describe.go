@@ -82,7 +82,15 @@ func (s *server) listRuntimesDescription() string {
 }
 
 // hint says what the model should do after an execution that failed.
+// p is the policy the execution ran under.
 func (s *server) hint(res *sandbox.Result, p sandbox.Policy) string {
+	// raise says how to get more of a limit, when the server allows more.
+	raise := func(arg, most string) string {
+		if res.SessionID != "" {
+			return fmt.Sprintf(" If it really needs more, note that a session's limits are fixed: create another session with a larger %s (at most %s), or run without session_id and pass %s.", arg, most, arg)
+		}
+		return fmt.Sprintf(" If it really needs more, retry with a larger %s, at most %s.", arg, most)
+	}
 	var h string
 	switch res.Outcome {
 	case sandbox.OutcomeGuestError:
@@ -90,19 +98,19 @@ func (s *server) hint(res *sandbox.Result, p sandbox.Policy) string {
 	case sandbox.OutcomeOutOfFuel:
 		h = fmt.Sprintf("The code used up its instruction budget (fuel_budget %s). It may loop forever, or do far more work than needed: make the work smaller or faster (fewer iterations, a better algorithm, a sample of the data).", groupDigits(p.FuelBudget))
 		if p.FuelBudget < s.policy.FuelBudget {
-			h += fmt.Sprintf(" If it really needs more, retry with a larger fuel_budget, at most %s.", groupDigits(s.policy.FuelBudget))
+			h += raise("fuel_budget", groupDigits(s.policy.FuelBudget))
 		} else {
 			h += " This is the server's maximum budget, so the work itself must shrink; in a session you can split it over several calls, saving progress to files."
 		}
 	case sandbox.OutcomeMemoryLimit:
 		h = fmt.Sprintf("The code needed more than its memory limit (%s). Process data in chunks or streams and avoid building huge lists, strings or dicts.", formatBytes(p.MemoryBytes))
 		if p.MemoryBytes < s.policy.MemoryBytes {
-			h += fmt.Sprintf(" If it really needs more, retry with a larger memory_bytes, at most %d.", s.policy.MemoryBytes)
+			h += raise("memory_bytes", strconv.FormatInt(s.policy.MemoryBytes, 10))
 		}
 	case sandbox.OutcomeTimeout:
 		h = fmt.Sprintf("The code ran past its wall-clock deadline (%s; sleeps and waits count). Remove sleeps and do less per call; in a session, split the job over several calls and save progress to files.", formatDuration(p.Timeout))
 		if p.Timeout < s.policy.Timeout {
-			h += fmt.Sprintf(" If it really needs longer, retry with a larger timeout_seconds, at most %s.", strconv.FormatFloat(s.policy.Timeout.Seconds(), 'f', -1, 64))
+			h += raise("timeout_seconds", strconv.FormatFloat(s.policy.Timeout.Seconds(), 'f', -1, 64))
 		}
 	case sandbox.OutcomeTrap:
 		h = "The WebAssembly engine stopped the code (" + res.Error + "): the runtime aborted, or native recursion went too deep for the stack. Avoid what aborted it (os.abort, very deep recursion in C code); use iteration instead of deep recursion."
