@@ -397,4 +397,24 @@ func TestCancelStopsGuest(t *testing.T) {
 	<-done
 	rec.waitFor(t, sandbox.EventExecutionComplete, 3, 5*time.Second)
 	callOK(t, cs, "execute_code", map[string]any{"code": "print('after')", "language": "python"}, &res)
+
+	// 3. A call cancelled while it waits for the only slot never starts.
+	ctx, cancel = context.WithCancel(context.Background())
+	go func() {
+		_, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "execute_code", Arguments: spin})
+		done <- err
+	}()
+	rec.waitFor(t, sandbox.EventExecutionStart, 5, 30*time.Second)
+	waiting, stop := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer stop()
+	if _, err := cs.CallTool(waiting, &mcp.CallToolParams{Name: "execute_code", Arguments: map[string]any{"code": "print('queued')", "language": "python"}}); err == nil {
+		t.Error("a call that timed out while queued returned no error")
+	}
+	cancel()
+	<-done
+	rec.waitFor(t, sandbox.EventExecutionComplete, 5, 5*time.Second)
+	callOK(t, cs, "execute_code", map[string]any{"code": "print('last')", "language": "python"}, &res)
+	if n := len(rec.messages(sandbox.EventExecutionStart)); n != 6 {
+		t.Errorf("%d executions started, want 6: the queued call that was cancelled must not run", n)
+	}
 }
