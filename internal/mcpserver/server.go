@@ -75,10 +75,11 @@ type Config struct {
 	// DefaultMaxSessions); create_session fails past it, after pruning.
 	MaxSessions int
 
-	// SessionTTL is how long a session may go unused before it is deleted
-	// (default DefaultSessionTTL). Sessions are pruned when the server
-	// starts, before each create_session, and every SessionTTL/10 while
-	// Prune runs.
+	// SessionTTL is how long a session may go unused (no execution, no
+	// file written) before it is deleted with its files (default
+	// DefaultSessionTTL). It applies to every session in SessionsDir.
+	// Expired sessions are pruned before session tool calls and, while
+	// Serve runs, every SessionTTL/10 (between a second and ten minutes).
 	SessionTTL time.Duration
 
 	// MaxConcurrent bounds how many executions run at once (default: the
