@@ -136,6 +136,10 @@ func load(rt Runtime, a runtimes.Artifact, home, cacheDir string, o *options) (*
 		}
 	}
 	mod, err := modcache.Load(eng.wt, engineKey, a, path, cacheDir, o.progress)
+	if errors.Is(err, runtimes.ErrIntegrity) || errors.Is(err, runtimes.ErrNotInstalled) {
+		return nil, fmt.Errorf("%w: the %s runtime at %s is damaged or incomplete (%v); reinstall it with `wasmsandbox runtimes install`",
+			ErrRuntimeNotInstalled, rt, path, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: loading the %s runtime: %v", ErrInternal, rt, err)
 	}
@@ -150,6 +154,13 @@ func load(rt Runtime, a runtimes.Artifact, home, cacheDir string, o *options) (*
 		}
 	}
 	return g, nil
+}
+
+// CompiledModulePath is where the compiled module of rt is cached under
+// the runtime directory home (see WithRuntimeDir), for tools that report
+// on the cache.
+func CompiledModulePath(rt Runtime, home string) string {
+	return modcache.Path(modcache.Dir(home), artifactFor(rt).WasmSHA256, engineKey)
 }
 
 // errorsAsExit reports the guest's own exit status carried by err.

@@ -318,3 +318,11 @@ func TestExecuteRejectsOversizedCode(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestPythonAbortIsTrap(t *testing.T) {
+	res := run(t, newSandbox(t, Python, Policy{}), "import os\nprint('before', flush=True)\nos.abort()")
+	wantOutcome(t, res, OutcomeTrap)
+	if res.ExitCode != -1 || res.Stdout != "before\n" || !strings.Contains(res.Error, "trap") {
+		t.Fatalf("exit %d stdout %q error %q", res.ExitCode, res.Stdout, res.Error)
+	}
+}

@@ -55,7 +55,7 @@ func TestPolicyCheck(t *testing.T) {
 func TestRuntimesStatus(t *testing.T) {
 	t.Parallel()
 	// Make sure the python runtime is compiled, then status must see it:
-	// this also checks that engineKey matches the sandbox package's.
+	// sandbox.CompiledModulePath must name the file New wrote.
 	runCLI(t, "", "run", "-c", "pass").want(t, exitOK)
 	c := runCLI(t, "", "runtimes", "status", "--json").want(t, exitOK)
 	var st struct {
@@ -70,7 +70,7 @@ func TestRuntimesStatus(t *testing.T) {
 	}
 	py := st.Runtimes[0]
 	if py.Name != "python" || !py.Installed || !py.Compiled || py.Spec != runtimes.Python.Spec() || py.Path != runtimes.Python.Path(testHome) {
-		t.Errorf("python status = %+v (compiled false means engineKey differs from the sandbox package's)", py)
+		t.Errorf("python status = %+v", py)
 	}
 	c = runCLI(t, "", "runtimes", "status", "--verify").want(t, exitOK)
 	if !strings.Contains(c.stdout, "python") || !strings.Contains(c.stdout, runtimes.Python.Spec()) || !strings.Contains(c.stdout, "installed") {

@@ -11,7 +11,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/wasmsandbox/sandbox"
-	"github.com/wasmsandbox/sandbox/internal/modcache"
 	"github.com/wasmsandbox/sandbox/internal/runtimes"
 )
 
@@ -33,11 +32,6 @@ Subcommands:
 
 Run 'wasmsandbox runtimes SUBCOMMAND --help' for its flags.
 `
-
-// engineKey must equal the sandbox package's engine key (engine.go): it
-// names the engine settings the compiled-module cache is keyed by, and the
-// package does not export it. TestRuntimesStatus catches a divergence.
-const engineKey = "fuel=1,epoch=1,stack=4194304"
 
 // runtimesCmd implements `wasmsandbox runtimes`.
 func runtimesCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -177,7 +171,7 @@ is cached. Exits 4 when --verify finds a corrupt installation.`)
 			check = runtimes.Verify
 		}
 		info, err := check(dir, a)
-		s := runtimeStatus{Info: info, Spec: a.Spec(), CompiledPath: modcache.Path(modcache.Dir(dir), a.WasmSHA256, engineKey)}
+		s := runtimeStatus{Info: info, Spec: a.Spec(), CompiledPath: sandbox.CompiledModulePath(sandbox.Runtime(a.Name), dir)}
 		if err != nil && !errors.Is(err, runtimes.ErrNotInstalled) {
 			s.Error = err.Error()
 			status = exitInternal
