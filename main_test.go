@@ -2,12 +2,11 @@ package sandbox
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/wasmsandbox/sandbox/internal/runtimes"
+	"github.com/wasmsandbox/sandbox/internal/testenv"
 )
 
 // testHome is the runtime directory every test shares. It honours
@@ -16,18 +15,7 @@ import (
 var testHome string
 
 func TestMain(m *testing.M) {
-	home, err := runtimes.Home("")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "runtime home:", err)
-		os.Exit(1)
-	}
-	testHome = home
-	for _, a := range []runtimes.Artifact{runtimes.Python, runtimes.JavaScript} {
-		if _, err := runtimes.Ensure(context.Background(), home, a, os.Stderr); err != nil {
-			fmt.Fprintln(os.Stderr, "installing runtime:", err)
-			os.Exit(1)
-		}
-	}
+	testHome = testenv.Home()
 	os.Exit(m.Run())
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/wasmsandbox/sandbox"
 	"github.com/wasmsandbox/sandbox/internal/runtimes"
+	"github.com/wasmsandbox/sandbox/internal/testenv"
 )
 
 // testHome is the runtime directory every test shares: the one the CLI
@@ -21,16 +22,8 @@ import (
 var testHome string
 
 func TestMain(m *testing.M) {
-	home, err := runtimes.Home("")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "runtime home:", err)
-		os.Exit(1)
-	}
+	home := testenv.Home()
 	testHome = home
-	if _, err := runtimes.Ensure(context.Background(), home, runtimes.Python, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "installing the python runtime:", err)
-		os.Exit(1)
-	}
 	// Compile it (once per machine) before the tests time anything.
 	if _, err := sandbox.New(sandbox.Python, sandbox.WithRuntimeDir(home), sandbox.WithProgress(os.Stderr)); err != nil {
 		fmt.Fprintln(os.Stderr, "loading the python runtime:", err)

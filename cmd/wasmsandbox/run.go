@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/wasmsandbox/sandbox"
+	"github.com/wasmsandbox/sandbox/internal/textfmt"
 )
 
 func init() {
@@ -384,7 +384,7 @@ func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 // stream whose output was cut at its cap.
 func writeSummary(w io.Writer, res *sandbox.Result, p sandbox.Policy, interrupted bool) {
 	stats := fmt.Sprintf("%s, fuel %s/%s, memory %s",
-		formatMillis(res.DurationMS), groupDigits(int64(res.FuelConsumed)), groupDigits(res.FuelBudget), formatMiB(res.MemoryPeakBytes))
+		formatMillis(res.DurationMS), textfmt.Digits(int64(res.FuelConsumed)), textfmt.Digits(res.FuelBudget), formatMiB(res.MemoryPeakBytes))
 	switch {
 	case interrupted:
 		fmt.Fprintf(w, "%s: interrupted after %s\n", progName, stats)
@@ -394,10 +394,10 @@ func writeSummary(w io.Writer, res *sandbox.Result, p sandbox.Policy, interrupte
 		fmt.Fprintf(w, "%s: %s: %s (after %s)\n", progName, res.Outcome, res.Error, stats)
 	}
 	if res.StdoutTruncated {
-		fmt.Fprintf(w, "%s: note: stdout was truncated at %s bytes (stdout_max_bytes); the rest was discarded\n", progName, groupDigits(p.StdoutMaxBytes))
+		fmt.Fprintf(w, "%s: note: stdout was truncated at %s bytes (stdout_max_bytes); the rest was discarded\n", progName, textfmt.Digits(p.StdoutMaxBytes))
 	}
 	if res.StderrTruncated {
-		fmt.Fprintf(w, "%s: note: stderr was truncated at %s bytes (stderr_max_bytes); the rest was discarded\n", progName, groupDigits(p.StderrMaxBytes))
+		fmt.Fprintf(w, "%s: note: stderr was truncated at %s bytes (stderr_max_bytes); the rest was discarded\n", progName, textfmt.Digits(p.StderrMaxBytes))
 	}
 }
 
@@ -416,22 +416,4 @@ func formatMillis(ms int64) string {
 // formatMiB renders a byte count in MiB with one decimal: "10.1 MiB".
 func formatMiB(n int64) string {
 	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
-}
-
-// groupDigits renders n with thousands separators: 5,000,000,000.
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b bytes.Buffer
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }

@@ -380,11 +380,6 @@ func TestParseMount(t *testing.T) {
 }
 
 func TestFormatting(t *testing.T) {
-	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 618264093: "618,264,093", 5_000_000_000: "5,000,000,000", -1234: "-1,234"} {
-		if got := groupDigits(n); got != want {
-			t.Errorf("groupDigits(%d) = %q, want %q", n, got, want)
-		}
-	}
 	for ms, want := range map[int64]string{152: "152ms", 1520: "1.52s", 123000: "2m3s"} {
 		if got := formatMillis(ms); got != want {
 			t.Errorf("formatMillis(%d) = %q, want %q", ms, got, want)

@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wasmsandbox/sandbox"
+	"github.com/wasmsandbox/sandbox/internal/textfmt"
 )
 
 func init() {
@@ -323,14 +324,14 @@ func sessionInfo(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "runtime:      %s\n", info.Runtime)
 	fmt.Fprintf(stdout, "created:      %s\n", info.CreatedAt.Local().Format(time.RFC3339))
 	fmt.Fprintf(stdout, "last used:    %s (%s)\n", info.LastUsedAt.Local().Format(time.RFC3339), formatAge(info.LastUsedAt))
-	fmt.Fprintf(stdout, "executions:   %d (fuel %s)\n", info.Executions, groupDigits(int64(info.FuelUsed)))
+	fmt.Fprintf(stdout, "executions:   %d (fuel %s)\n", info.Executions, textfmt.Digits(int64(info.FuelUsed)))
 	fmt.Fprintf(stdout, "workspace:    %s of %s at %s\n", formatBytes(info.WorkspaceBytes), formatBytes(info.WorkspaceMaxBytes), p.GuestWorkspace)
 	if info.AutoPersistGlobals {
 		fmt.Fprintf(stdout, "globals:      persisted, %s of %s\n", formatBytes(info.StateBytes), formatBytes(info.StateMaxBytes))
 	} else {
 		fmt.Fprintf(stdout, "globals:      not persisted\n")
 	}
-	fmt.Fprintf(stdout, "limits:       fuel %s, memory %s, timeout %s\n", groupDigits(p.FuelBudget), formatBytes(p.MemoryBytes), p.Timeout)
+	fmt.Fprintf(stdout, "limits:       fuel %s, memory %s, timeout %s\n", textfmt.Digits(p.FuelBudget), formatBytes(p.MemoryBytes), p.Timeout)
 	for _, m := range p.Mounts {
 		mode := "ro"
 		if m.Writable {

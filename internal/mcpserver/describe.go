@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wasmsandbox/sandbox"
+	"github.com/wasmsandbox/sandbox/internal/textfmt"
 )
 
 // The tool descriptions are written for the model that reads them: what the
@@ -44,7 +45,7 @@ func (s *server) limitsText() string {
 	return fmt.Sprintf("Limits of each execution: fuel_budget %s instructions (starting Python alone uses about 250 million), memory %s, wall-clock timeout %s (sleeping counts), "+
 		"stdout kept up to %s and stderr up to %s (the rest is discarded), code up to %s. "+
 		"You may pass smaller fuel_budget, memory_bytes or timeout_seconds; asking for more than these maximums is refused.",
-		groupDigits(p.FuelBudget), formatBytes(p.MemoryBytes), formatDuration(p.Timeout),
+		textfmt.Digits(p.FuelBudget), formatBytes(p.MemoryBytes), formatDuration(p.Timeout),
 		formatBytes(p.StdoutMaxBytes), formatBytes(p.StderrMaxBytes), formatBytes(p.MaxCodeBytes))
 }
 
@@ -96,9 +97,9 @@ func (s *server) hint(res *sandbox.Result, p sandbox.Policy) string {
 	case sandbox.OutcomeGuestError:
 		h = "The code failed (exception, syntax error or non-zero exit). Read stderr for the traceback, fix the code and run it again."
 	case sandbox.OutcomeOutOfFuel:
-		h = fmt.Sprintf("The code used up its instruction budget (fuel_budget %s). It may loop forever, or do far more work than needed: make the work smaller or faster (fewer iterations, a better algorithm, a sample of the data).", groupDigits(p.FuelBudget))
+		h = fmt.Sprintf("The code used up its instruction budget (fuel_budget %s). It may loop forever, or do far more work than needed: make the work smaller or faster (fewer iterations, a better algorithm, a sample of the data).", textfmt.Digits(p.FuelBudget))
 		if p.FuelBudget < s.policy.FuelBudget {
-			h += raise("fuel_budget", groupDigits(s.policy.FuelBudget))
+			h += raise("fuel_budget", textfmt.Digits(s.policy.FuelBudget))
 		} else {
 			h += " This is the server's maximum budget, so the work itself must shrink; in a session you can split it over several calls, saving progress to files."
 		}
@@ -123,24 +124,6 @@ func (s *server) hint(res *sandbox.Result, p sandbox.Policy) string {
 	return h
 }
 
-// groupDigits writes n with thousands separators: 5,000,000,000.
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
 // formatBytes writes a size for people: "128 MiB", "2,000,000 bytes".
 func formatBytes(n int64) string {
 	switch {
@@ -151,7 +134,7 @@ func formatBytes(n int64) string {
 	case n >= 1<<10 && n%(1<<10) == 0:
 		return fmt.Sprintf("%d KiB", n>>10)
 	}
-	return groupDigits(n) + " bytes"
+	return textfmt.Digits(n) + " bytes"
 }
 
 // formatDuration writes a duration without a trailing "0s": "30s", "1m30s", "2m".

@@ -18,7 +18,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/wasmsandbox/sandbox"
-	"github.com/wasmsandbox/sandbox/internal/runtimes"
+	"github.com/wasmsandbox/sandbox/internal/testenv"
 )
 
 // testHome is the runtime directory every test shares: the one the CLI
@@ -27,18 +27,8 @@ import (
 var testHome string
 
 func TestMain(m *testing.M) {
-	home, err := runtimes.Home("")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "runtime home:", err)
-		os.Exit(1)
-	}
+	home := testenv.Home()
 	testHome = home
-	for _, a := range []runtimes.Artifact{runtimes.Python, runtimes.JavaScript} {
-		if _, err := runtimes.Ensure(context.Background(), home, a, os.Stderr); err != nil {
-			fmt.Fprintln(os.Stderr, "installing runtime:", err)
-			os.Exit(1)
-		}
-	}
 	// Compile (or load) the Python module once, before any test times anything.
 	if _, err := sandbox.New(sandbox.Python, sandbox.WithRuntimeDir(home)); err != nil {
 		fmt.Fprintln(os.Stderr, "loading the python runtime:", err)
