@@ -12,11 +12,15 @@ import (
 
 // The benchmarks report time per execution; compare them with the
 // baselines measured in the same run (go test -bench . -run '^$'):
-// BenchmarkNativePython* runs the same snippet in the host's python3 (a
-// process start per run, like the CLI), BenchmarkLoadModule* the one-time
-// cost a process pays before its first execution.
+// BenchmarkNativePython* and BenchmarkNativeNode* run the same snippet in
+// the host's python3 and node (a process start per run, like the CLI),
+// BenchmarkLoadModule* the one-time cost a process pays before its first
+// execution.
 
-const cpuSnippet = "s = 0\nfor i in range(300_000):\n    s += i * i\nprint(s)"
+const (
+	cpuSnippet   = "s = 0\nfor i in range(300_000):\n    s += i * i\nprint(s)"
+	jsCPUSnippet = "let s = 0\nfor (let i = 0; i < 300000; i++) s += i * i\nconsole.log(s)"
+)
 
 func benchExecute(b *testing.B, rt Runtime, code string) {
 	sb := newSandbox(b, rt, Policy{})
@@ -53,20 +57,26 @@ func BenchmarkPythonConcurrent8(b *testing.B) {
 	}
 }
 
-func benchNative(b *testing.B, code string) {
-	py, err := exec.LookPath("python3")
+func BenchmarkJavaScriptHello(b *testing.B) { benchExecute(b, JavaScript, "console.log('hello')") }
+func BenchmarkJavaScriptCPU(b *testing.B)   { benchExecute(b, JavaScript, jsCPUSnippet) }
+
+// benchNative runs code in a host interpreter process, the baseline.
+func benchNative(b *testing.B, interpreter string, args ...string) {
+	path, err := exec.LookPath(interpreter)
 	if err != nil {
-		b.Skip("no python3 on PATH for the native baseline")
+		b.Skipf("no %s on PATH for the native baseline", interpreter)
 	}
 	for b.Loop() {
-		if out, err := exec.Command(py, "-I", "-c", code).CombinedOutput(); err != nil {
+		if out, err := exec.Command(path, args...).CombinedOutput(); err != nil {
 			b.Fatalf("%v: %s", err, out)
 		}
 	}
 }
 
-func BenchmarkNativePythonHello(b *testing.B) { benchNative(b, "print('hello')") }
-func BenchmarkNativePythonCPU(b *testing.B)   { benchNative(b, cpuSnippet) }
+func BenchmarkNativePythonHello(b *testing.B) { benchNative(b, "python3", "-I", "-c", "print('hello')") }
+func BenchmarkNativePythonCPU(b *testing.B)   { benchNative(b, "python3", "-I", "-c", cpuSnippet) }
+func BenchmarkNativeNodeHello(b *testing.B)   { benchNative(b, "node", "-e", "console.log('hello')") }
+func BenchmarkNativeNodeCPU(b *testing.B)     { benchNative(b, "node", "-e", jsCPUSnippet) }
 
 // BenchmarkLoadModuleCold compiles the Python runtime into an empty cache:
 // what the very first use on a machine pays.
