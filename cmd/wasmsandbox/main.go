@@ -9,6 +9,8 @@
 //	wasmsandbox policy check FILE
 //	wasmsandbox policy schema
 //	wasmsandbox result schema
+//	wasmsandbox session create|list|info|rm|reset|prune|ls|put|get [flags] ...
+//	wasmsandbox mcp [flags]
 //	wasmsandbox version
 //
 // Run `wasmsandbox help` or `wasmsandbox COMMAND --help` for every flag.
