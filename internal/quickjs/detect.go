@@ -1,5 +1,7 @@
 package quickjs
 
+import "strings"
+
 // isModuleSource reports whether src must be evaluated as an ES module: it
 // has an import declaration, an export declaration or import.meta outside
 // strings, comments, template literals and regular expressions. (The
@@ -119,101 +121,136 @@ func (d *detector) skipRegex() {
 	}
 }
 
+// token is one token of JavaScript source, as far as the detector tells
+// them apart.
+type token struct {
+	// kind is 'i' for an identifier or keyword, 'n' for a literal (number,
+	// string, regular expression, template or a piece of one), 'p' for a
+	// punctuator, 0 at the end of the source.
+	kind byte
+	// text is the identifier or the punctuator ("..." or one character;
+	// longer operators come as several tokens); empty for literals.
+	text string
+	// nl says that a line break precedes the token.
+	nl bool
+	// dot says that the identifier follows a '.' (a property name).
+	dot bool
+}
+
+// next returns the next token. The '${' and '}' around a template
+// substitution are not returned: the template pieces are literals and the
+// substitution's tokens come in between.
+func (d *detector) next() token {
+	start := d.i
+	d.skipSpace()
+	nl := strings.ContainsAny(d.src[start:d.i], "\n\r\u2028\u2029")
+	if d.i >= len(d.src) {
+		return token{nl: nl}
+	}
+	c := d.src[d.i]
+	switch {
+	case c == '"' || c == '\'':
+		d.skipString(c)
+		d.prev = 'n'
+		return token{kind: 'n', nl: nl}
+	case c == '`':
+		d.i++
+		d.skipTemplate()
+		d.prev = 'n'
+		return token{kind: 'n', nl: nl}
+	case c == '}' && len(d.tmplDepth) > 0 && d.braces-1 == d.tmplDepth[len(d.tmplDepth)-1]:
+		d.braces--
+		d.tmplDepth = d.tmplDepth[:len(d.tmplDepth)-1]
+		d.i++
+		d.skipTemplate()
+		d.prev = 'n'
+		return token{kind: 'n', nl: nl}
+	case c == '/':
+		if d.prev == 'i' && !regexAllowedAfter[d.prevWord] || d.prev == 'n' || d.prev == ')' {
+			d.i++
+			d.prev = 'o'
+			return token{kind: 'p', text: "/", nl: nl}
+		}
+		d.skipRegex()
+		d.prev = 'n'
+		return token{kind: 'n', nl: nl}
+	case isIdentStart(c):
+		start := d.i
+		for d.i < len(d.src) && isIdentPart(d.src[d.i]) {
+			d.i++
+		}
+		word := d.src[start:d.i]
+		dot := d.prev == '.'
+		d.prev, d.prevWord = 'i', word
+		return token{kind: 'i', text: word, nl: nl, dot: dot}
+	case c >= '0' && c <= '9':
+		for d.i < len(d.src) && (isIdentPart(d.src[d.i]) || d.src[d.i] == '.') {
+			d.i++
+		}
+		d.prev = 'n'
+		return token{kind: 'n', nl: nl}
+	case c == ')' || c == ']':
+		d.i++
+		d.prev = ')'
+	case c == '{':
+		d.braces++
+		d.i++
+		d.prev = 'o'
+	case c == '}':
+		d.braces--
+		d.i++
+		d.prev = 'o'
+	case c == '.':
+		d.i++
+		if d.i+1 < len(d.src) && d.src[d.i] == '.' && d.src[d.i+1] == '.' {
+			d.i += 2
+			d.prev = 'o'
+			return token{kind: 'p', text: "...", nl: nl}
+		}
+		d.prev = '.'
+	default:
+		d.i++
+		d.prev = 'o'
+	}
+	return token{kind: 'p', text: d.src[d.i-1 : d.i], nl: nl}
+}
+
 func (d *detector) scan() bool {
 	for {
-		d.skipSpace()
-		if d.i >= len(d.src) {
-			return false
-		}
-		c := d.src[d.i]
+		t := d.next()
 		switch {
-		case c == '"' || c == '\'':
-			d.skipString(c)
-			d.prev = 'n'
-		case c == '`':
-			d.i++
-			d.skipTemplate()
-			d.prev = 'n'
-		case c == '}' && len(d.tmplDepth) > 0 && d.braces-1 == d.tmplDepth[len(d.tmplDepth)-1]:
-			d.braces--
-			d.tmplDepth = d.tmplDepth[:len(d.tmplDepth)-1]
-			d.i++
-			d.skipTemplate()
-			d.prev = 'n'
-		case c == '/':
-			if d.prev == 'i' && !regexAllowedAfter[d.prevWord] || d.prev == 'n' || d.prev == ')' {
-				d.i++
-				d.prev = 'o'
-			} else {
-				d.skipRegex()
-				d.prev = 'n'
-			}
-		case isIdentStart(c):
-			start := d.i
-			for d.i < len(d.src) && isIdentPart(d.src[d.i]) {
-				d.i++
-			}
-			word := d.src[start:d.i]
-			afterDot := d.prev == '.'
-			d.prev, d.prevWord = 'i', word
-			if afterDot || (word != "import" && word != "export") {
-				continue
-			}
-			j := d.i
-			d.skipSpace()
-			next := byte(0)
-			if d.i < len(d.src) {
-				next = d.src[d.i]
-			}
-			d.i = j
-			if word == "export" {
-				if next != ':' && next != '(' && next != '=' && next != '.' && next != ',' && next != ')' && next != ';' {
-					return true
-				}
-				continue
-			}
-			switch {
-			case next == '(' || next == ':' || next == '=' || next == ',' || next == ')' || next == ';':
-				// import(...) is allowed in scripts; the rest are property names.
-			case next == '.':
-				// import.meta is module-only.
-				rest := d.src[d.i:]
-				for len(rest) > 0 && (rest[0] == ' ' || rest[0] == '.' || rest[0] == '\n' || rest[0] == '\t') {
-					rest = rest[1:]
-				}
-				if len(rest) >= 4 && rest[:4] == "meta" {
-					return true
-				}
-			default:
+		case t.kind == 0:
+			return false
+		case t.kind != 'i' || t.dot || (t.text != "import" && t.text != "export"):
+			continue
+		}
+		j := d.i
+		d.skipSpace()
+		next := byte(0)
+		if d.i < len(d.src) {
+			next = d.src[d.i]
+		}
+		d.i = j
+		if t.text == "export" {
+			if next != ':' && next != '(' && next != '=' && next != '.' && next != ',' && next != ')' && next != ';' {
 				return true
 			}
-		case c >= '0' && c <= '9':
-			for d.i < len(d.src) && (isIdentPart(d.src[d.i]) || d.src[d.i] == '.') {
-				d.i++
+			continue
+		}
+		switch {
+		case next == '(' || next == ':' || next == '=' || next == ',' || next == ')' || next == ';':
+			// import(...) is allowed in scripts; the rest are property names.
+		case next == '.':
+			// import.meta is module-only.
+			rest := d.src[d.i:]
+			for len(rest) > 0 && (rest[0] == ' ' || rest[0] == '.' || rest[0] == '\n' || rest[0] == '\t') {
+				rest = rest[1:]
 			}
-			d.prev = 'n'
-		case c == ')' || c == ']':
-			d.i++
-			d.prev = ')'
-		case c == '{':
-			d.braces++
-			d.i++
-			d.prev = 'o'
-		case c == '}':
-			d.braces--
-			d.i++
-			d.prev = 'o'
-		case c == '.':
-			d.i++
-			if d.i+1 < len(d.src) && d.src[d.i] == '.' && d.src[d.i+1] == '.' {
-				d.i += 2
-				d.prev = 'o'
-			} else {
-				d.prev = '.'
+			if len(rest) >= 4 && rest[:4] == "meta" {
+				return true
 			}
 		default:
-			d.i++
-			d.prev = 'o'
+			return true
 		}
 	}
 }
