@@ -38,6 +38,7 @@ func init() {
 		"fsRm":         hostFSRm,
 		"fsRename":     hostFSRename,
 		"fsError":      hostFSError,
+		"saveState":    hostSaveState,
 	}
 }
 

@@ -2,7 +2,8 @@
 // Buffer, TextEncoder/TextDecoder, require() and the fs, path and util
 // modules. Evaluated in every fresh context before the user's code; called
 // with the host object (functions implemented in Go) and a JSON config.
-// Returns [next, fire, report, exitCode] for the Go event loop.
+// Returns [next, fire, report, exitCode] for the Go event loop and
+// [persistBegin, persistSave] for auto_persist_globals.
 (function (host, configJSON) {
   'use strict';
   const config = JSON.parse(configJSON);
@@ -1250,6 +1251,9 @@
     },
     exit(code) {
       if (code !== undefined) exitCode = code;
+      try {
+        persist.save();
+      } catch {}
       host.exit(exitCode === undefined ? 0 : Number(exitCode) | 0);
     },
     nextTick(fn, ...args) { checkCallback(fn); Promise.resolve().then(() => fn(...args)); },
@@ -1387,6 +1391,332 @@
   define(G, '__filename', config.filename);
   define(G, '__dirname', path.dirname(config.filename));
 
+  // ---------------------------------------------------------------- persist
+  // auto_persist_globals (Host.PersistGlobals): keeps the globals the code
+  // created from one execution to the next, as JSON.
+  //
+  // begin runs before the user's code. It notes the names globalThis has
+  // (the built-ins, never saved) and restores the saved globals as
+  // writable, configurable properties of globalThis, which the code can
+  // read, reassign or redeclare (with let or const too).
+  //
+  // save runs once the code and the event loop are done, after an uncaught
+  // error too, or in process.exit. It collects the top-level declarations
+  // of a script (the host scans the source for their names; let, const and
+  // class make no properties of globalThis, so they are read through a
+  // global-scope eval) and the properties the code added to globalThis
+  // (all that an ES module can leave behind: its bindings are private).
+  // A value is kept when JSON gives it back unchanged: strings, finite
+  // numbers, booleans, null, and arrays and plain objects of those. The
+  // payload and a report go to host.saveState, which enforces the size
+  // limit and writes the notes. Save uses only what is captured here, so
+  // code that replaces JSON, Object methods or prototype methods cannot
+  // change what is saved.
+  const persist = (() => {
+    const geval = G.eval, apply = Reflect.apply, create = Object.create;
+    const jsonParse = JSON.parse, jsonStringify = JSON.stringify;
+    const ownNames = Object.getOwnPropertyNames, ownSymbols = Object.getOwnPropertySymbols;
+    const ownDesc = Object.getOwnPropertyDescriptor, hasOwn = Object.hasOwn;
+    const protoOf = Object.getPrototypeOf, defineProp = Object.defineProperty, isArray = Array.isArray;
+    const ObjectProto = Object.prototype, ArrayProto = Array.prototype;
+    const objToString = ObjectProto.toString, fnToString = Function.prototype.toString;
+    const strSlice = String.prototype.slice, join = ArrayProto.join;
+    const RangeErr = RangeError, InternalErr = G.InternalError;
+    const identRe = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u;
+    const maxDepth = 200; // nesting kept; deeper values are not
+    const maxListed = 1000; // names listed in the report
+    const overCap = {}; // thrown when a value's JSON passes the limit
+    const tooDeep = 'too deeply nested';
+    let on = false, done = false, limit = Infinity;
+    let base = null; // names globalThis has before the code runs
+    const lexical = [], readers = []; // declared names, sources reading them
+    let readAll = ''; // source reading them all at once
+    const unrestored = []; // saved names that could not be restored
+
+    const note = (msg) => host.write(2, `wasmsandbox: ${msg}\n`);
+    function errText(e) {
+      try {
+        if (typeof e === 'object' && e !== null) return `${String(e.name)}: ${String(e.message)}`;
+        return String(e);
+      } catch {
+        return 'unknown error';
+      }
+    }
+    const identChar = (c) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+      c === '_' || c === '$' || c > '\x7f';
+    function plainKey(k) {
+      if (k.length === 0 || (k[0] >= '0' && k[0] <= '9')) return false;
+      for (let i = 0; i < k.length; i++) if (!identChar(k[i]) || k[i] > '\x7f') return false;
+      return true;
+    }
+    const push = (a, v) => { a[a.length] = v; };
+
+    function begin(state, namesJSON, max) {
+      on = true;
+      if (max > 0) limit = max;
+      base = create(null);
+      for (const k of ownNames(G)) base[k] = true;
+      for (const n of jsonParse(namesJSON)) {
+        if (typeof n !== 'string' || !identRe.test(n)) continue;
+        lexical.push(n);
+        readers.push(`() => ${n}`);
+      }
+      readAll = `[${readers.join(',')}]`;
+      if (state === undefined) return;
+      let saved;
+      try {
+        saved = jsonParse(state);
+        if (typeof saved !== 'object' || saved === null || isArray(saved)) throw new TypeError('not an object of globals');
+      } catch (e) {
+        note(`saved globals could not be read (${errText(e)}); starting without them`);
+        return;
+      }
+      const failed = [];
+      for (const k of ownNames(saved)) {
+        if (base[k] === true) {
+          unrestored.push(k);
+          failed.push(`${k} (a built-in global has that name)`);
+          continue;
+        }
+        defineProp(G, k, { value: saved[k], writable: true, enumerable: true, configurable: true });
+      }
+      if (failed.length) note(`not restored: ${failed.join(', ')}`);
+    }
+
+    function save() {
+      if (!on || done) return;
+      done = true;
+      let res;
+      try {
+        res = collect();
+      } catch (e) {
+        res = [undefined, `{"error":${jsonStringify(errText(e))}}`];
+      }
+      host.saveState(res[0], res[1]);
+    }
+
+    // kind names what v is, for a value that JSON would not give back.
+    function kind(v) {
+      switch (typeof v) {
+        case 'undefined': return 'undefined';
+        case 'bigint': return 'BigInt';
+        case 'symbol': return 'symbol';
+        case 'number': return v !== v ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+        case 'function': {
+          const src = apply(fnToString, v, []);
+          return apply(strSlice, src, [0, 5]) === 'class' && !identChar(src[5]) ? 'class' : 'function';
+        }
+      }
+      for (let o = v, i = 0; o !== null && i < 100; i++, o = protoOf(o)) {
+        const d = ownDesc(o, 'constructor');
+        if (d !== undefined && hasOwn(d, 'value') && typeof d.value === 'function') {
+          const name = ownDesc(d.value, 'name');
+          if (name !== undefined && typeof name.value === 'string' && name.value !== '') return name.value;
+        }
+      }
+      return apply(strSlice, apply(objToString, v, []), [8, -1]);
+    }
+
+    // The encoding of one global: the pieces of its JSON text and their
+    // length (in UTF-16 units, never more than the UTF-8 bytes the host
+    // counts), the most it may take, whether only the length is wanted,
+    // the objects being encoded (to find cycles), where a value failed.
+    let out, size, cap, measure, stack, where;
+    function grow(n) {
+      size += n;
+      if (size > cap) throw overCap;
+    }
+    function emit(s) {
+      grow(s.length);
+      if (!measure) push(out, s);
+    }
+
+    // enc emits the JSON text of v and returns '', or returns why v cannot
+    // be kept (with the path to the culprit in where).
+    function enc(v, depth) {
+      switch (typeof v) {
+        case 'string':
+          // The JSON of a string takes at least its length plus quotes.
+          if (measure || size + v.length + 2 > cap) grow(v.length + 2);
+          else emit(jsonStringify(v));
+          return '';
+        case 'number':
+          if (v !== v || v === Infinity || v === -Infinity) return kind(v);
+          emit(v === 0 && 1 / v < 0 ? '-0' : jsonStringify(v));
+          return '';
+        case 'boolean':
+          emit(v ? 'true' : 'false');
+          return '';
+        case 'object':
+          if (v === null) {
+            emit('null');
+            return '';
+          }
+          break;
+        default:
+          return kind(v);
+      }
+      if (depth >= maxDepth) return tooDeep;
+      for (let i = 0; i < stack.length; i++) if (stack[i] === v) return 'cycle';
+      const proto = protoOf(v);
+      if (isArray(v)) {
+        if (proto !== ArrayProto) return kind(v);
+        const n = v.length;
+        if (ownNames(v).length !== n + 1 || ownSymbols(v).length !== 0) return 'array with holes or extra properties';
+        push(stack, v);
+        emit('[');
+        for (let i = 0; i < n; i++) {
+          if (i > 0) emit(',');
+          const d = ownDesc(v, i);
+          const r = d === undefined ? 'array with holes' : hasOwn(d, 'value') ? enc(d.value, depth + 1) : 'getter';
+          if (r !== '') {
+            where = `[${i}]${where}`;
+            return r;
+          }
+        }
+        emit(']');
+        stack.length--;
+        return '';
+      }
+      if ((proto !== ObjectProto && proto !== null) || apply(objToString, v, []) !== '[object Object]') return kind(v);
+      if (ownSymbols(v).length !== 0) return 'object with symbol keys';
+      const keys = ownNames(v);
+      push(stack, v);
+      emit('{');
+      let first = true;
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i], d = ownDesc(v, k);
+        if (d === undefined) continue;
+        let r;
+        if (!hasOwn(d, 'value')) r = 'getter';
+        else if (!d.enumerable) r = 'non-enumerable property';
+        else {
+          emit(`${first ? '' : ','}${jsonStringify(k)}:`);
+          first = false;
+          r = enc(d.value, depth + 1);
+        }
+        if (r !== '') {
+          where = (plainKey(k) ? `.${k}` : `[${jsonStringify(k)}]`) + where;
+          return r;
+        }
+      }
+      emit('}');
+      stack.length--;
+      return '';
+    }
+
+    // encode returns [reason, text, size, capped] for v: reason is '' when
+    // v is kept; capped says that its JSON passed the limit (size is then
+    // where encoding stopped). With measureOnly, text is ''.
+    function encode(v, measureOnly) {
+      out = [];
+      size = 0;
+      cap = limit;
+      measure = measureOnly;
+      stack = [];
+      where = '';
+      try {
+        const r = enc(v, 0);
+        if (r !== '') return [r, '', 0, false];
+        return ['', measure ? '' : apply(join, out, ['']), size, false];
+      } catch (e) {
+        if (e === overCap) return ['', '', size, true];
+        if (InternalErr !== undefined && e instanceof InternalErr) throw e; // out of memory
+        if (e instanceof RangeErr) return [tooDeep, '', 0, false];
+        return [`unreadable: ${errText(e)}`, '', 0, false];
+      } finally {
+        out = stack = null;
+      }
+    }
+
+    function collect() {
+      const names = [], values = [], notKept = [];
+      const seen = create(null);
+      // The script's top-level declarations; one that was not reached (in
+      // its temporal dead zone) throws and is skipped.
+      if (lexical.length > 0) {
+        let read = null;
+        try {
+          read = geval(readAll);
+        } catch {}
+        for (let i = 0; i < lexical.length; i++) {
+          const n = lexical[i];
+          let v;
+          try {
+            v = read !== null ? read[i]() : geval(readers[i])();
+          } catch {
+            continue;
+          }
+          seen[n] = true;
+          if (base[n] === true) {
+            const d = ownDesc(G, n);
+            if (d === undefined || !hasOwn(d, 'value') || d.value !== v) push(notKept, [n, 'shadows a built-in global']);
+            continue;
+          }
+          push(names, n);
+          push(values, v);
+        }
+      }
+      // What the code added to globalThis.
+      const own = ownNames(G);
+      for (let i = 0; i < own.length; i++) {
+        const n = own[i];
+        if (base[n] === true || seen[n] === true) continue;
+        const d = ownDesc(G, n);
+        if (d === undefined) continue;
+        if (!hasOwn(d, 'value')) {
+          push(notKept, [n, 'getter']);
+          continue;
+        }
+        push(names, n);
+        push(values, d.value);
+      }
+
+      // Encode; once over the limit, only measure (to name the largest).
+      let pairs = [], total = 2, over = false, capped = false;
+      const sized = [], largest = [];
+      for (let i = 0; i < names.length; i++) {
+        const n = names[i];
+        const res = encode(values[i], over);
+        if (res[0] !== '') {
+          push(notKept, [n, where === '' || res[0] === tooDeep ? res[0] : `${res[0]} at ${n}${where}`]);
+          continue;
+        }
+        const key = jsonStringify(n), len = res[2];
+        total += (sized.length > 0 ? 1 : 0) + key.length + 1 + len;
+        push(sized, n);
+        push(largest, [n, len, res[3]]);
+        for (let j = largest.length - 1; j > 0 && largest[j][1] > largest[j - 1][1]; j--) {
+          const t = largest[j];
+          largest[j] = largest[j - 1];
+          largest[j - 1] = t;
+        }
+        if (largest.length > 3) largest.length = 3;
+        if (res[3]) capped = true;
+        if (!over && (res[3] || total > limit)) {
+          over = true;
+          pairs = null;
+        }
+        if (!over) push(pairs, `${key}:${res[1]}`);
+      }
+      const list = (a, f) => {
+        const parts = [];
+        for (let i = 0; i < a.length && i < maxListed; i++) push(parts, f(a[i]));
+        return `[${apply(join, parts, [','])}]`;
+      };
+      const name = (s) => jsonStringify(apply(strSlice, s, [0, 200]));
+      const report = `{"notKept":${list(notKept, (e) => `[${name(e[0])},${jsonStringify(e[1])}]`)}` +
+        `,"moreNotKept":${notKept.length > maxListed ? notKept.length - maxListed : 0}` +
+        `,"unrestored":${list(unrestored, name)}` +
+        `,"over":${over},"total":${total},"capped":${capped}` +
+        `,"largest":${list(largest, (e) => `[${name(e[0])},${e[1]},${e[2]}]`)}` +
+        `,"sized":${over ? list(sized, name) : '[]'}}`;
+      return [over ? undefined : `{${apply(join, pairs, [','])}}`, report];
+    }
+
+    return { begin, save };
+  })();
+
   // ---------------------------------------------------------------- loop hooks
   function report(e) {
     let s;
@@ -1398,5 +1728,5 @@
     const c = exitCode === undefined ? 0 : Number(exitCode);
     return Number.isFinite(c) ? (c | 0) & 0xff : 0;
   }
-  return [loopNext, loopFire, report, finalExitCode];
+  return [loopNext, loopFire, report, finalExitCode, persist.begin, persist.save];
 })

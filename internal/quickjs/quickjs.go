@@ -50,9 +50,38 @@ type Host struct {
 	// Now returns the current time (time.Now when nil); timers use it.
 	Now func() time.Time
 
+	// PersistGlobals makes Run keep the guest's globals across runs (a
+	// session's auto_persist_globals): it restores those in StateIn before
+	// the code and, once the code and the event loop are done (also after
+	// an uncaught error or in process.exit, but not when the guest was
+	// interrupted, trapped or ran out of memory), saves those the code
+	// created and that JSON gives back unchanged into StateOut. A script's
+	// top-level declarations (var, let, const, function, class) and the
+	// properties the code added to globalThis are saved; an ES module's own
+	// bindings are private to it, so only the latter. Restored globals are
+	// writable, configurable properties of globalThis. What was not kept is
+	// named in NotKept and, with the reason, on Stderr as
+	// "wasmsandbox: not persisted: f (function), m (Map)".
+	PersistGlobals bool
+	// StateIn is the payload saved by an earlier Run (StateOut), nil when
+	// none. A payload that cannot be read is reported on Stderr and the
+	// guest starts without it.
+	StateIn []byte
+	// StateMax caps StateOut in bytes (0: no cap). When the globals take
+	// more, nothing is saved (StateSaved stays false, so the caller keeps
+	// the previous payload) and Stderr says so, naming the largest.
+	StateMax int64
+
 	// OutOfMemory is set by Run when the guest ended with an uncaught
 	// out-of-memory error, i.e. it needed more than MemoryLimit.
 	OutOfMemory bool
+	// StateSaved is set by Run when StateOut holds the globals to keep: a
+	// JSON object mapping each global's name to its value.
+	StateSaved bool
+	StateOut   []byte
+	// NotKept is set by Run to the names of the globals that were not
+	// saved (at most 1000), whether or not StateSaved.
+	NotKept []string
 
 	r *run // state of the Run in progress
 }
@@ -194,6 +223,7 @@ func Run(store *wasmtime.Store, inst *wasmtime.Instance, h *Host, code string, f
 	r := &run{h: h, st: store, store: store, inst: inst, fns: map[string]*wasmtime.Func{}}
 	h.r = r
 	h.OutOfMemory = false
+	h.StateSaved, h.StateOut, h.NotKept = false, nil, nil
 	defer func() { h.r = nil }()
 	if h.Cwd == "" {
 		h.Cwd = "/app"

@@ -38,6 +38,7 @@ type run struct {
 
 	exited    bool
 	exitCode  int
+	stateDone bool  // host.saveState was called
 	stopErr   error // from Sleep or Interrupted
 	nestedErr error // first wasm error raised inside a host function
 	depth     int
@@ -54,6 +55,8 @@ const (
 	loopFire
 	loopReport
 	loopExitCode
+	loopPersistBegin
+	loopPersistSave
 	loopCount
 )
 
@@ -370,6 +373,7 @@ func (r *run) isException(box int32) (bool, error) {
 var hostNames = []string{
 	"write", "now", "exit", "utf8Encode", "utf8Decode", "promiseState", "random",
 	"fsRead", "fsWrite", "fsStat", "fsReaddir", "fsMkdir", "fsRm", "fsRename", "fsError",
+	"saveState",
 }
 
 func (r *run) execute(code string) (int, error) {
@@ -419,8 +423,22 @@ func (r *run) execute(code string) (int, error) {
 	if err := r.installPrelude(); err != nil {
 		return 0, err
 	}
+	module := isModuleSource(code)
+	if r.h.PersistGlobals {
+		if err := r.restoreGlobals(code, module); err != nil {
+			return 0, err
+		}
+	}
+	exitCode, err := r.evalMain(code, module)
+	if err != nil || !r.h.PersistGlobals || r.h.OutOfMemory {
+		return exitCode, err
+	}
+	return exitCode, r.saveGlobals()
+}
 
-	// Evaluate the user's code.
+// evalMain evaluates the user's code, as a module or as a script, and runs
+// the event loop.
+func (r *run) evalMain(code string, module bool) (int, error) {
 	src, err := r.alloc([]byte(code))
 	if err != nil {
 		return 0, err
@@ -428,7 +446,7 @@ func (r *run) execute(code string) (int, error) {
 	// Scripts are evaluated with top-level await allowed (their top-level
 	// declarations are still globals).
 	flags := int32(evalAsync)
-	if isModuleSource(code) {
+	if module {
 		flags = evalModule
 	}
 	fname, err := r.alloc([]byte(r.mainName()))
