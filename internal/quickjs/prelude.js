@@ -1406,8 +1406,8 @@
   // class make no properties of globalThis, so they are read through a
   // global-scope eval) and the properties the code added to globalThis
   // (all that an ES module can leave behind: its bindings are private).
-  // A value is kept when JSON gives it back unchanged: strings, finite
-  // numbers, booleans, null, and arrays and plain objects of those. The
+  // A value is kept when JSON can hold it: strings, finite numbers,
+  // booleans, null, and arrays and plain objects of those. The
   // payload and a report go to host.saveState, which enforces the size
   // limit and writes the notes. Save uses only what is captured here, so
   // code that replaces JSON, Object methods or prototype methods cannot
@@ -1415,9 +1415,10 @@
   const persist = (() => {
     const geval = G.eval, apply = Reflect.apply, create = Object.create;
     const jsonParse = JSON.parse, jsonStringify = JSON.stringify;
-    const ownNames = Object.getOwnPropertyNames, ownSymbols = Object.getOwnPropertySymbols;
+    const ownNames = Object.getOwnPropertyNames;
     const ownDesc = Object.getOwnPropertyDescriptor, hasOwn = Object.hasOwn;
-    const protoOf = Object.getPrototypeOf, defineProp = Object.defineProperty, isArray = Array.isArray;
+    const protoOf = Object.getPrototypeOf, setProto = Object.setPrototypeOf, defineProp = Object.defineProperty;
+    const isArray = Array.isArray, keys = Object.keys;
     const ObjectProto = Object.prototype, ArrayProto = Array.prototype;
     const objToString = ObjectProto.toString, fnToString = Function.prototype.toString;
     const strSlice = String.prototype.slice, join = ArrayProto.join;
@@ -1517,115 +1518,120 @@
       return apply(strSlice, apply(objToString, v, []), [8, -1]);
     }
 
-    // The encoding of one global: the pieces of its JSON text and their
-    // length (in UTF-16 units, never more than the UTF-8 bytes the host
-    // counts), the most it may take, whether only the length is wanted,
-    // the objects being encoded (to find cycles), where a value failed.
-    let out, size, cap, measure, stack, where;
-    function grow(n) {
-      size += n;
-      if (size > cap) throw overCap;
-    }
-    function emit(s) {
-      grow(s.length);
-      if (!measure) push(out, s);
-    }
+    // A global is kept by copying it, checking each value on the way, and
+    // turning the copy into JSON natively (which is much faster than
+    // building the text in JavaScript). The copy reads each property once,
+    // so the JSON is what was checked; its objects have a null prototype
+    // and its arrays are made prototype-less when the code gave Array or
+    // Object a toJSON, so nothing of the code's runs while it is encoded.
+    // An accessor property is kept as the value it returned; -0 becomes 0;
+    // non-enumerable and symbol-keyed properties are left out (JSON has no
+    // place for them).
+    const fail = {}; // returned by copy when a value cannot be kept
+    let budget; // how much more JSON text (at least) the copy may make
+    let stack; // the objects being copied, to find cycles
+    let reason, where, nakedArrays;
 
-    // enc emits the JSON text of v and returns '', or returns why v cannot
-    // be kept (with the path to the culprit in where).
-    function enc(v, depth) {
+    // copy returns a copy of v to encode, or fail with reason set (and the
+    // path to the culprit in where); it throws overCap when the JSON would
+    // pass the limit.
+    function copy(v, depth) {
       switch (typeof v) {
         case 'string':
-          // The JSON of a string takes at least its length plus quotes.
-          if (measure || size + v.length + 2 > cap) grow(v.length + 2);
-          else emit(jsonStringify(v));
-          return '';
+          if ((budget -= v.length + 2) < 0) throw overCap;
+          return v;
         case 'number':
-          if (v !== v || v === Infinity || v === -Infinity) return kind(v);
-          emit(v === 0 && 1 / v < 0 ? '-0' : jsonStringify(v));
-          return '';
+          if (v !== v || v === Infinity || v === -Infinity) break;
+          if ((budget -= 1) < 0) throw overCap;
+          return v;
         case 'boolean':
-          emit(v ? 'true' : 'false');
-          return '';
+          if ((budget -= 4) < 0) throw overCap;
+          return v;
         case 'object':
-          if (v === null) {
-            emit('null');
-            return '';
-          }
-          break;
-        default:
-          return kind(v);
+          if (v !== null) return copyObject(v, depth);
+          if ((budget -= 4) < 0) throw overCap;
+          return v;
       }
-      if (depth >= maxDepth) return tooDeep;
-      for (let i = 0; i < stack.length; i++) if (stack[i] === v) return 'cycle';
-      const proto = protoOf(v);
-      if (isArray(v)) {
-        if (proto !== ArrayProto) return kind(v);
-        const n = v.length;
-        if (ownNames(v).length !== n + 1 || ownSymbols(v).length !== 0) return 'array with holes or extra properties';
-        push(stack, v);
-        emit('[');
-        for (let i = 0; i < n; i++) {
-          if (i > 0) emit(',');
-          const d = ownDesc(v, i);
-          const r = d === undefined ? 'array with holes' : hasOwn(d, 'value') ? enc(d.value, depth + 1) : 'getter';
-          if (r !== '') {
-            where = `[${i}]${where}`;
-            return r;
-          }
-        }
-        emit(']');
-        stack.length--;
-        return '';
-      }
-      if ((proto !== ObjectProto && proto !== null) || apply(objToString, v, []) !== '[object Object]') return kind(v);
-      if (ownSymbols(v).length !== 0) return 'object with symbol keys';
-      const keys = ownNames(v);
-      push(stack, v);
-      emit('{');
-      let first = true;
-      for (let i = 0; i < keys.length; i++) {
-        const k = keys[i], d = ownDesc(v, k);
-        if (d === undefined) continue;
-        let r;
-        if (!hasOwn(d, 'value')) r = 'getter';
-        else if (!d.enumerable) r = 'non-enumerable property';
-        else {
-          emit(`${first ? '' : ','}${jsonStringify(k)}:`);
-          first = false;
-          r = enc(d.value, depth + 1);
-        }
-        if (r !== '') {
-          where = (plainKey(k) ? `.${k}` : `[${jsonStringify(k)}]`) + where;
-          return r;
-        }
-      }
-      emit('}');
-      stack.length--;
-      return '';
+      reason = kind(v);
+      return fail;
     }
 
-    // encode returns [reason, text, size, capped] for v: reason is '' when
-    // v is kept; capped says that its JSON passed the limit (size is then
-    // where encoding stopped). With measureOnly, text is ''.
-    function encode(v, measureOnly) {
-      out = [];
-      size = 0;
-      cap = limit;
-      measure = measureOnly;
+    function copyObject(v, depth) {
+      if (budget < 0) throw overCap;
+      if (depth >= maxDepth) {
+        reason = tooDeep;
+        return fail;
+      }
+      for (let i = 0; i < stack.length; i++) {
+        if (stack[i] === v) {
+          reason = 'cycle';
+          return fail;
+        }
+      }
+      const proto = protoOf(v);
+      let c;
+      if (isArray(v)) {
+        if (proto !== ArrayProto) {
+          reason = kind(v);
+          return fail;
+        }
+        const n = v.length;
+        budget -= 1 + n;
+        c = [];
+        push(stack, v);
+        for (let i = 0; i < n; i++) {
+          const x = v[i];
+          const y = x === undefined && !(i in v) ? ((reason = 'array with holes'), fail) : copy(x, depth + 1);
+          if (y === fail) {
+            where = `[${i}]${where}`;
+            return fail;
+          }
+          c[i] = y;
+        }
+        if (nakedArrays) setProto(c, null);
+      } else {
+        if ((proto !== ObjectProto && proto !== null) || apply(objToString, v, []) !== '[object Object]') {
+          reason = kind(v);
+          return fail;
+        }
+        const ks = keys(v);
+        budget -= 1 + 4 * ks.length;
+        c = create(null);
+        push(stack, v);
+        for (let i = 0; i < ks.length; i++) {
+          const k = ks[i];
+          budget -= k.length;
+          const y = copy(v[k], depth + 1);
+          if (y === fail) {
+            where = (plainKey(k) ? `.${k}` : `[${jsonStringify(k)}]`) + where;
+            return fail;
+          }
+          c[k] = y;
+        }
+      }
+      stack.length--;
+      return c;
+    }
+
+    // encode returns [reason, text, capped] for v: reason is '' when v is
+    // kept, and then text is its JSON unless capped, which says that the
+    // JSON would pass the limit (text is then '').
+    function encode(v) {
+      budget = limit;
       stack = [];
-      where = '';
+      reason = where = '';
       try {
-        const r = enc(v, 0);
-        if (r !== '') return [r, '', 0, false];
-        return ['', measure ? '' : apply(join, out, ['']), size, false];
+        const c = copy(v, 0);
+        if (c === fail) return [reason, '', false];
+        const text = jsonStringify(c);
+        return text.length > limit ? ['', '', true] : ['', text, false];
       } catch (e) {
-        if (e === overCap) return ['', '', size, true];
+        if (e === overCap) return ['', '', true];
         if (InternalErr !== undefined && e instanceof InternalErr) throw e; // out of memory
-        if (e instanceof RangeErr) return [tooDeep, '', 0, false];
-        return [`unreadable: ${errText(e)}`, '', 0, false];
+        if (e instanceof RangeErr) return [tooDeep, '', false];
+        return [`unreadable: ${errText(e)}`, '', false];
       } finally {
-        out = stack = null;
+        stack = null;
       }
     }
 
@@ -1672,28 +1678,30 @@
         push(values, d.value);
       }
 
-      // Encode; once over the limit, only measure (to name the largest).
+      // Encode, and once over the limit keep measuring (to name the largest).
+      const t = ArrayProto.toJSON, o = ObjectProto.toJSON;
+      nakedArrays = t !== undefined || o !== undefined;
       let pairs = [], total = 2, over = false, capped = false;
       const sized = [], largest = [];
       for (let i = 0; i < names.length; i++) {
         const n = names[i];
-        const res = encode(values[i], over);
+        const res = encode(values[i]);
         if (res[0] !== '') {
           push(notKept, [n, where === '' || res[0] === tooDeep ? res[0] : `${res[0]} at ${n}${where}`]);
           continue;
         }
-        const key = jsonStringify(n), len = res[2];
+        const key = jsonStringify(n), len = res[2] ? limit + 1 : res[1].length;
         total += (sized.length > 0 ? 1 : 0) + key.length + 1 + len;
         push(sized, n);
-        push(largest, [n, len, res[3]]);
+        push(largest, [n, len, res[2]]);
         for (let j = largest.length - 1; j > 0 && largest[j][1] > largest[j - 1][1]; j--) {
-          const t = largest[j];
+          const x = largest[j];
           largest[j] = largest[j - 1];
-          largest[j - 1] = t;
+          largest[j - 1] = x;
         }
         if (largest.length > 3) largest.length = 3;
-        if (res[3]) capped = true;
-        if (!over && (res[3] || total > limit)) {
+        if (res[2]) capped = true;
+        if (!over && (res[2] || total > limit)) {
           over = true;
           pairs = null;
         }

@@ -54,13 +54,20 @@ type Host struct {
 	// session's auto_persist_globals): it restores those in StateIn before
 	// the code and, once the code and the event loop are done (also after
 	// an uncaught error or in process.exit, but not when the guest was
-	// interrupted, trapped or ran out of memory), saves those the code
-	// created and that JSON gives back unchanged into StateOut. A script's
-	// top-level declarations (var, let, const, function, class) and the
-	// properties the code added to globalThis are saved; an ES module's own
-	// bindings are private to it, so only the latter. Restored globals are
-	// writable, configurable properties of globalThis. What was not kept is
-	// named in NotKept and, with the reason, on Stderr as
+	// interrupted, trapped or ran out of memory), saves into StateOut those
+	// the code created that JSON can hold: strings, finite numbers,
+	// booleans, null, and arrays and plain objects of those (an accessor
+	// property is saved as its value; -0, non-enumerable and symbol-keyed
+	// properties and an array's non-index properties are lost, as in
+	// JSON.stringify). Functions, classes, undefined, NaN, BigInt, symbols,
+	// Map, Set, Date, RegExp, typed arrays, class instances, cycles and
+	// anything containing them are not kept. A script's top-level
+	// declarations (var, let, const, function, class) and the properties
+	// the code added to globalThis are saved; an ES module's own bindings
+	// are private to it, so only the latter. Restored globals are writable,
+	// configurable properties of globalThis, so the next code can reassign
+	// them or redeclare them with let or const. What was not kept is named
+	// in NotKept and, with the reason, on Stderr as
 	// "wasmsandbox: not persisted: f (function), m (Map)".
 	PersistGlobals bool
 	// StateIn is the payload saved by an earlier Run (StateOut), nil when
