@@ -27,8 +27,13 @@ func defineJSImports(l *wasmtime.Linker) error { return quickjs.Define(l) }
 // setupJavaScript wires the JavaScript runtime into g.
 func setupJavaScript(g *guestRuntime) error {
 	g.run, g.defaultEnv, g.defaultArgv = runJavaScript, pythonEnv, jsArgv
+	g.persist = jsPersist
 	return nil
 }
+
+// jsPersist prepares nothing: runJavaScript hands the saved globals to the
+// runtime and takes the new ones back directly (quickjs.Host.PersistGlobals).
+func jsPersist(*Policy, *guestState) (func(), error) { return nil, nil }
 
 // QuickJSHost gives the JavaScript host functions this execution's guest
 // environment; it implements quickjs.HostProvider.
@@ -75,6 +80,10 @@ func runJavaScript(x *execution) error {
 		Now:          time.Now,
 		MaxStackSize: quickjs.MaxStackSizeLimit,
 	}
+	st := x.guestState()
+	if st != nil {
+		x.js.PersistGlobals, x.js.StateIn, x.js.StateMax = true, st.in, st.max
+	}
 	g := x.rt
 	inst, err := g.eng.linker.Instantiate(x.store, g.module)
 	if err != nil {
@@ -88,6 +97,21 @@ func runJavaScript(x *execution) error {
 	code, err := quickjs.Run(x.store, inst, x.js, x.code, "main.js")
 	if x.js.OutOfMemory {
 		x.memoryDenied = true
+	}
+	if st != nil && err == nil && !x.memoryDenied {
+		// The guest ended by itself (not stopped by a limit).
+		for _, name := range x.js.NotKept {
+			if len(st.notKept) == maxNotKept {
+				break
+			}
+			if len(name) > maxNotKeptName {
+				name = name[:maxNotKeptName]
+			}
+			st.notKept = append(st.notKept, name)
+		}
+		if x.js.StateSaved && int64(len(x.js.StateOut)) <= st.max {
+			st.saved, st.out = true, x.js.StateOut
+		}
 	}
 	switch {
 	case errors.Is(err, quickjs.ErrInterrupted), errors.Is(err, errStopped):

@@ -35,10 +35,13 @@ import (
 //     "in", the bootstrap restores from it before the code and, after the
 //     code (also when it raised or called sys.exit), writes "out" and then
 //     "report.json", which collectStage reads back through an os.Root.
-//   - JavaScript (to do): its run function can take the state from
-//     x.guestState() directly, restore before evaluating the code, and set
-//     st.saved/st.out/st.notKept afterwards; its persist func then only has
-//     to return a nil finish. runtimePersists must then list it.
+//   - JavaScript (jsPersist, quickjs.Host.PersistGlobals) runs in-process
+//     behind host functions, so runJavaScript hands st.in and st.max to the
+//     runtime directly and sets st.saved/st.out/st.notKept from what it
+//     returns; jsPersist has nothing to prepare. The payload is a JSON
+//     object of the globals JSON can hold: a script's top-level
+//     declarations and what the code added to globalThis (an ES module's
+//     own bindings are private to it and are not kept).
 //
 // When a limit kills the guest (fuel, memory, timeout) nothing is saved and
 // the previous state stays.
@@ -79,7 +82,7 @@ type persistFunc func(p *Policy, st *guestState) (finish func(), err error)
 
 // runtimePersists reports whether rt supports auto_persist_globals, so
 // that Create can refuse a session that could not honour it.
-func runtimePersists(rt Runtime) bool { return rt == Python }
+func runtimePersists(rt Runtime) bool { return rt == Python || rt == JavaScript }
 
 type guestStateKey struct{}
 

@@ -171,9 +171,6 @@ func TestSessionCreateConflicts(t *testing.T) {
 	if _, err := st.Create(ctx, SessionConfig{Runtime: "cobol"}); !errors.Is(err, ErrUnknownRuntime) {
 		t.Errorf("Create(cobol) = %v, want ErrUnknownRuntime", err)
 	}
-	if _, err := st.Create(ctx, SessionConfig{Runtime: JavaScript, AutoPersistGlobals: true}); !errors.Is(err, ErrNotImplemented) {
-		t.Errorf("Create(javascript, persist) = %v, want ErrNotImplemented", err)
-	}
 	if _, err := New(JavaScript, WithRuntimeDir(testHome), WithSession(s)); !errors.Is(err, ErrSessionConflict) {
 		t.Errorf("New(javascript, python session) = %v, want ErrSessionConflict", err)
 	}
