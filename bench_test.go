@@ -73,10 +73,12 @@ func benchNative(b *testing.B, interpreter string, args ...string) {
 	}
 }
 
-func BenchmarkNativePythonHello(b *testing.B) { benchNative(b, "python3", "-I", "-c", "print('hello')") }
-func BenchmarkNativePythonCPU(b *testing.B)   { benchNative(b, "python3", "-I", "-c", cpuSnippet) }
-func BenchmarkNativeNodeHello(b *testing.B)   { benchNative(b, "node", "-e", "console.log('hello')") }
-func BenchmarkNativeNodeCPU(b *testing.B)     { benchNative(b, "node", "-e", jsCPUSnippet) }
+func BenchmarkNativePythonHello(b *testing.B) {
+	benchNative(b, "python3", "-I", "-c", "print('hello')")
+}
+func BenchmarkNativePythonCPU(b *testing.B) { benchNative(b, "python3", "-I", "-c", cpuSnippet) }
+func BenchmarkNativeNodeHello(b *testing.B) { benchNative(b, "node", "-e", "console.log('hello')") }
+func BenchmarkNativeNodeCPU(b *testing.B)   { benchNative(b, "node", "-e", jsCPUSnippet) }
 
 // BenchmarkLoadModuleCold compiles the Python runtime into an empty cache:
 // what the very first use on a machine pays.

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/binary"
+	"fmt"
 	"time"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
@@ -26,10 +27,24 @@ const wasiModule = "wasi_snapshot_preview1"
 func shadowWASI(l *wasmtime.Linker) error {
 	l.AllowShadowing(true)
 	defer l.AllowShadowing(false)
-	if err := l.FuncWrap(wasiModule, "clock_time_get", hostClockTimeGet); err != nil {
+	if err := l.FuncWrap(wasiModule, "clock_time_get", func(c *wasmtime.Caller, id int32, precision int64, out int32) (errno int32, trap *wasmtime.Trap) {
+		defer trapOnPanic(&trap)
+		return hostClockTimeGet(c, id, precision, out), nil
+	}); err != nil {
 		return err
 	}
-	return l.FuncWrap(wasiModule, "poll_oneoff", hostPollOneoff)
+	return l.FuncWrap(wasiModule, "poll_oneoff", func(c *wasmtime.Caller, in, out, nsubs, nevents int32) (errno int32, trap *wasmtime.Trap) {
+		defer trapOnPanic(&trap)
+		return hostPollOneoff(c, in, out, nsubs, nevents)
+	})
+}
+
+// trapOnPanic turns a panic in a host function into a trap for the guest,
+// so that a bug reachable from guest input stops that guest, not the host.
+func trapOnPanic(trap **wasmtime.Trap) {
+	if r := recover(); r != nil {
+		*trap = wasmtime.NewTrap(fmt.Sprintf("wasmsandbox host function failed: %v", r))
+	}
 }
 
 func callerMemory(c *wasmtime.Caller) []byte {
@@ -40,9 +55,12 @@ func callerMemory(c *wasmtime.Caller) []byte {
 	return ext.Memory().UnsafeData(c)
 }
 
-// span returns mem[off:off+n] or false when it is out of bounds.
-func span(mem []byte, off, n uint32) ([]byte, bool) {
-	end := uint64(off) + uint64(n)
+// span returns the count records of size bytes at mem[off:], or false
+// when they do not all lie inside mem. The arithmetic is 64-bit, so a
+// guest-chosen count cannot wrap around.
+func span(mem []byte, off uint32, count, size uint64) ([]byte, bool) {
+	n := count * size // count < 2^32 and size <= 48: no overflow
+	end := uint64(off) + n
 	if end > uint64(len(mem)) {
 		return nil, false
 	}
@@ -51,6 +69,9 @@ func span(mem []byte, off, n uint32) ([]byte, bool) {
 
 // WASI subscription and event layouts (preview1).
 const (
+	// maxSubscriptions bounds one poll_oneoff call; real guests pass a
+	// handful, and the bound keeps a hostile count from sizing host memory.
+	maxSubscriptions = 4096
 	subscriptionSize = 48
 	eventSize        = 32
 	eventClock       = 0
@@ -66,11 +87,19 @@ const (
 // sockets, and files and stdio never block).
 func hostPollOneoff(c *wasmtime.Caller, in, out, nsubs, neventsPtr int32) (int32, *wasmtime.Trap) {
 	x := c.Data().(*execution)
-	if nsubs <= 0 {
+	if nsubs <= 0 || nsubs > maxSubscriptions {
 		return errnoInval, nil
 	}
 	mem := callerMemory(c)
-	subs, ok := span(mem, uint32(in), uint32(nsubs)*subscriptionSize)
+	subs, ok := span(mem, uint32(in), uint64(nsubs), subscriptionSize)
+	if !ok {
+		return errnoFault, nil
+	}
+	evs, ok := span(mem, uint32(out), uint64(nsubs), eventSize)
+	if !ok {
+		return errnoFault, nil
+	}
+	cnt, ok := span(mem, uint32(neventsPtr), 1, 4)
 	if !ok {
 		return errnoFault, nil
 	}
@@ -112,14 +141,11 @@ func hostPollOneoff(c *wasmtime.Caller, in, out, nsubs, neventsPtr int32) (int32
 		parsed = append(parsed, p)
 	}
 	if !fdReady && minWait > 0 {
+		// Linear memory cannot grow or move while this host call runs, so
+		// the spans taken above stay valid across the wait.
 		if err := x.sleep(minWait); err != nil {
 			return 0, wasmtime.NewTrap(err.Error())
 		}
-		mem = callerMemory(c) // the memory cannot move during a host call, but re-read for clarity
-	}
-	evs, ok := span(mem, uint32(out), uint32(nsubs)*eventSize)
-	if !ok {
-		return errnoFault, nil
 	}
 	var n uint32
 	for _, p := range parsed {
@@ -132,10 +158,6 @@ func hostPollOneoff(c *wasmtime.Caller, in, out, nsubs, neventsPtr int32) (int32
 		binary.LittleEndian.PutUint64(e[0:], p.userdata)
 		e[10] = p.tag
 		n++
-	}
-	cnt, ok := span(mem, uint32(neventsPtr), 4)
-	if !ok {
-		return errnoFault, nil
 	}
 	binary.LittleEndian.PutUint32(cnt, n)
 	return errnoSuccess, nil
@@ -167,7 +189,7 @@ func hostClockTimeGet(c *wasmtime.Caller, id int32, precision int64, out int32) 
 	default:
 		return errnoInval
 	}
-	b, ok := span(callerMemory(c), uint32(out), 8)
+	b, ok := span(callerMemory(c), uint32(out), 1, 8)
 	if !ok {
 		return errnoFault
 	}

@@ -1,0 +1,94 @@
+package sandbox
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/bytecodealliance/wasmtime-go/v39"
+)
+
+// callHostile instantiates a tiny module on the shared linker that calls a
+// WASI function with the given arguments, the way a guest that controls its
+// own memory could, and returns its errno.
+func callHostile(t *testing.T, fn, sig string, args ...int64) (int32, error) {
+	return callHostileWAT(t, fn, sig, i32Args(args...))
+}
+
+func i32Args(args ...int64) string {
+	s := ""
+	for _, a := range args {
+		s += fmt.Sprintf(" (i32.const %d)", int32(a))
+	}
+	return s
+}
+
+// callHostileWAT is callHostile with the call's arguments written in WAT.
+func callHostileWAT(t *testing.T, fn, sig, params string) (int32, error) {
+	t.Helper()
+	eng, err := sharedEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wat := fmt.Sprintf(`(module
+	  (import "wasi_snapshot_preview1" %q (func $f %s))
+	  (memory (export "memory") 1)
+	  (func (export "run") (result i32) (call $f%s)))`, fn, sig, params)
+	wasm, err := wasmtime.Wat2Wasm(wat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := wasmtime.NewModule(eng.wt, wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := &execution{ctx: context.Background(), deadline: time.Now().Add(5 * time.Second)}
+	store := wasmtime.NewStoreWithData(eng.wt, x)
+	defer store.Close()
+	store.SetWasi(wasmtime.NewWasiConfig())
+	if err := store.SetFuel(1 << 30); err != nil {
+		t.Fatal(err)
+	}
+	store.SetEpochDeadline(1 << 62)
+	inst, err := eng.linker.Instantiate(store, mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := inst.GetFunc(store, "run").Call(store)
+	if err != nil {
+		return 0, err
+	}
+	return r.(int32), nil
+}
+
+func TestPollOneoffRejectsHostileArguments(t *testing.T) {
+	const sig = "(param i32 i32 i32 i32) (result i32)"
+	for name, c := range map[string]struct {
+		in, out, nsubs, nevents int64
+		want                    int32
+	}{
+		"huge count":                {0, 0, 1 << 28, 0, errnoInval},
+		"count that wraps 32 bits":  {65520, 0, 178956971, 0, errnoInval},
+		"negative count":            {0, 0, -1, 0, errnoInval},
+		"zero count":                {0, 0, 0, 0, errnoInval},
+		"subscriptions past memory": {65500, 0, 1, 0, errnoFault},
+		"events past memory":        {0, 65530, 1, 0, errnoFault},
+		"nevents past memory":       {0, 100, 1, 65534, errnoFault},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, err := callHostile(t, "poll_oneoff", sig, c.in, c.out, c.nsubs, c.nevents)
+			if err != nil || got != c.want {
+				t.Fatalf("errno %d, err %v; want errno %d", got, err, c.want)
+			}
+		})
+	}
+}
+
+func TestClockTimeGetRejectsHostileArguments(t *testing.T) {
+	const sig = "(param i32 i64 i32) (result i32)"
+	got, err := callHostileWAT(t, "clock_time_get", sig, "(i32.const 1) (i64.const 0) (i32.const 65535)")
+	if err != nil || got != errnoFault {
+		t.Fatalf("errno %d, err %v", got, err)
+	}
+}
