@@ -78,6 +78,10 @@ func register(c *command) {
 var helpOrder = []string{"run", "session", "runtimes", "policy", "result", "mcp", "version", "help"}
 
 func main() {
+	// A reader that goes away (`wasmsandbox run ... | head`) must not kill
+	// the process mid-run with SIGPIPE: writes to it fail instead, guest
+	// output stops being mirrored, and the run ends with its own status.
+	signal.Ignore(syscall.SIGPIPE)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
 		// After the first signal has cancelled ctx, restore the default
