@@ -2,8 +2,10 @@ def __wasmsandbox_main():
     # Only modules the interpreter has already loaded are imported here:
     # linecache and traceback cost more than the rest of startup, so they
     # are imported only when there is a traceback to print.
-    import sys, os
-    src = sys.argv.pop(1)
+    import sys, os, binascii
+    # The code arrives base64-encoded: argv strings cannot hold NUL bytes,
+    # and compiling the raw bytes honours a PEP 263 coding line like a file.
+    src = binascii.a2b_base64(sys.argv.pop(1))
     workspace = sys.argv.pop(1)
     # A session with auto_persist_globals appends: the flag, the source of
     # persist.py, the state directory and the state size limit.
@@ -31,7 +33,8 @@ def __wasmsandbox_main():
         if persist:
             persist["save"](main)
         import linecache, traceback
-        linecache.cache[name] = (len(src), None, src.splitlines(True), name)
+        text = src.decode("utf-8", "replace")
+        linecache.cache[name] = (len(text), None, text.splitlines(True), name)
         tb = e.__traceback__
         while tb is not None and tb.tb_frame.f_code.co_filename != name:
             tb = tb.tb_next

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	_ "embed"
+	"encoding/base64"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -34,7 +35,7 @@ func pythonEnv(p Policy) map[string]string {
 // directory and the state size limit (see pythonPersist).
 func pythonFullArgv(base []string, x *execution) []string {
 	out := append([]string(nil), base...)
-	out = append(out, "-c", pythonBootstrap, x.code, x.policy.GuestWorkspace)
+	out = append(out, "-c", pythonBootstrap, base64.StdEncoding.EncodeToString([]byte(x.code)), x.policy.GuestWorkspace)
 	if st := x.guestState(); st != nil {
 		out = append(out, "--wasmsandbox-persist", pythonPersistSource, stateGuestDir, strconv.FormatInt(st.max, 10))
 	}

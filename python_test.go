@@ -326,3 +326,22 @@ func TestPythonAbortIsTrap(t *testing.T) {
 		t.Fatalf("exit %d stdout %q error %q", res.ExitCode, res.Stdout, res.Error)
 	}
 }
+
+func TestPythonSourceEncoding(t *testing.T) {
+	sb := newSandbox(t, Python, Policy{})
+	res := run(t, sb, "print(1)\x00print(2)")
+	wantOutcome(t, res, OutcomeGuestError)
+	if res.Stdout != "" || !strings.Contains(res.Stderr, "null bytes") {
+		t.Fatalf("NUL in source: stdout %q stderr %q", res.Stdout, res.Stderr)
+	}
+	res = run(t, sb, "# -*- coding: latin-1 -*-\nprint('h\xe9', len('h\xe9'))")
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "hé 2\n" {
+		t.Fatalf("coding line: stdout %q", res.Stdout)
+	}
+	res = run(t, sb, "print('naïve ✓')")
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "naïve ✓\n" {
+		t.Fatalf("utf-8: stdout %q", res.Stdout)
+	}
+}
