@@ -88,7 +88,10 @@ func (s *wasmSandbox) executeInSession(ctx context.Context, sess *Session, code 
 		finish()
 	}
 	if st != nil {
-		if st.saved {
+		// Only a guest that ended by itself has its globals kept: when a
+		// limit stopped it, whatever it managed to save (from an atexit
+		// hook, say) is dropped and the previous state stays.
+		if st.saved && res.ExitCode >= 0 && (res.Outcome == OutcomeOK || res.Outcome == OutcomeGuestError) {
 			if werr := writeState(sess.stateDir(), st.out); werr != nil && err == nil {
 				err = fmt.Errorf("%w: session %s: saving globals: %v", ErrInternal, sess.id, werr)
 			}
