@@ -60,16 +60,29 @@ func (r *run) resolve(p string) string {
 
 // ---- env.* imports ----
 
+// Bounds on a host_call from the guest: our host functions take a few
+// arguments and have short names.
+const (
+	maxHostArgs    = 16
+	maxHostNameLen = 64
+)
+
 func (r *run) hostCall(args []wasmtime.Val) (int32, error) {
 	r.depth++
 	defer func() { r.depth-- }()
-	namePtr, nameLen := uint32(args[0].I32()), uint32(args[1].I32())
-	argc, argv := int(args[3].I32()), uint32(args[4].I32())
+	namePtr, nameLen := uint64(uint32(args[0].I32())), uint64(uint32(args[1].I32()))
+	argc, argv := args[3].I32(), uint64(uint32(args[4].I32()))
 	d := r.data()
+	// The guest controls these numbers: check them in 64-bit arithmetic
+	// before they index memory or size an allocation.
+	if nameLen > maxHostNameLen || namePtr+nameLen > uint64(len(d)) ||
+		argc < 0 || argc > maxHostArgs || argv+4*uint64(argc) > uint64(len(d)) {
+		return 0, r.throw("Error", "malformed host call")
+	}
 	name := string(d[namePtr : namePtr+nameLen])
 	boxes := make([]int32, argc)
 	for i := range boxes {
-		boxes[i] = int32(binary.LittleEndian.Uint32(d[argv+uint32(4*i):]))
+		boxes[i] = int32(binary.LittleEndian.Uint32(d[argv+4*uint64(i):]))
 	}
 	f := hostFuncs[name]
 	if f == nil {
