@@ -146,7 +146,7 @@ func load(rt Runtime, a runtimes.Artifact, home, cacheDir string, o *options) (*
 	g := &guestRuntime{name: rt, eng: eng, module: mod, version: a.Package + "@" + a.Version}
 	switch rt {
 	case Python:
-		g.run, g.defaultEnv, g.defaultArgv, g.argv = runPython, pythonEnv, pythonArgv, pythonFullArgv
+		g.run, g.defaultEnv, g.defaultArgv, g.argv = runPython, defaultGuestEnv, pythonArgv, pythonFullArgv
 		g.persist = pythonPersist
 	case JavaScript:
 		if err := setupJavaScript(g); err != nil {
@@ -176,4 +176,17 @@ func errorsAsExit(err error) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// instantiate makes a fresh instance of x's runtime module in x's store.
+func (x *execution) instantiate() (*wasmtime.Instance, error) {
+	return x.rt.eng.linker.Instantiate(x.store, x.rt.module)
+}
+
+// recordMemoryPeak notes the size of inst's linear memory, which only ever
+// grows, as the execution's peak.
+func (x *execution) recordMemoryPeak(inst *wasmtime.Instance) {
+	if m := inst.GetExport(x.store, "memory"); m != nil && m.Memory() != nil {
+		x.memPeak = int64(m.Memory().DataSize(x.store))
+	}
 }

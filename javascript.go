@@ -26,7 +26,7 @@ func defineJSImports(l *wasmtime.Linker) error { return quickjs.Define(l) }
 
 // setupJavaScript wires the JavaScript runtime into g.
 func setupJavaScript(g *guestRuntime) error {
-	g.run, g.defaultEnv, g.defaultArgv = runJavaScript, pythonEnv, jsArgv
+	g.run, g.defaultEnv, g.defaultArgv = runJavaScript, defaultGuestEnv, jsArgv
 	g.persist = jsPersist
 	return nil
 }
@@ -84,16 +84,11 @@ func runJavaScript(x *execution) error {
 	if st != nil {
 		x.js.PersistGlobals, x.js.StateIn, x.js.StateMax = true, st.in, st.max
 	}
-	g := x.rt
-	inst, err := g.eng.linker.Instantiate(x.store, g.module)
+	inst, err := x.instantiate()
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if m := inst.GetExport(x.store, "memory"); m != nil && m.Memory() != nil {
-			x.memPeak = int64(m.Memory().DataSize(x.store))
-		}
-	}()
+	defer x.recordMemoryPeak(inst)
 	code, err := quickjs.Run(x.store, inst, x.js, x.code, "main.js")
 	if x.js.OutOfMemory {
 		x.memoryDenied = true

@@ -22,7 +22,7 @@ var pythonArgv = []string{"python", "-I", "-X", "utf8", "-u"}
 //go:embed bootstrap.py
 var pythonBootstrap string
 
-func pythonEnv(p Policy) map[string]string {
+func defaultGuestEnv(p Policy) map[string]string {
 	return map[string]string{
 		"HOME": p.GuestWorkspace,
 		"LANG": "C.UTF-8",
@@ -63,16 +63,11 @@ func pythonPersist(p *Policy, st *guestState) (func(), error) {
 
 // runPython runs x.code in a fresh instance of the CPython command module.
 func runPython(x *execution) error {
-	g := x.rt
-	inst, err := g.eng.linker.Instantiate(x.store, g.module)
+	inst, err := x.instantiate()
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if m := inst.GetExport(x.store, "memory"); m != nil && m.Memory() != nil {
-			x.memPeak = int64(m.Memory().DataSize(x.store))
-		}
-	}()
+	defer x.recordMemoryPeak(inst)
 	start := inst.GetFunc(x.store, "_start")
 	if start == nil {
 		return fmt.Errorf("python module has no _start")
