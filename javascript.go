@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -28,6 +29,13 @@ func defineJSImports(l *wasmtime.Linker) error { return quickjs.Define(l) }
 func setupJavaScript(g *guestRuntime) error {
 	g.run, g.defaultEnv, g.defaultArgv = runJavaScript, defaultGuestEnv, jsArgv
 	g.persist = jsPersist
+	// The first run in a process compiles the guest API's JavaScript and
+	// keeps the bytecode; later runs load it. Doing that first run here,
+	// before any caller's code, keeps fuel figures the same for every run.
+	warm := &wasmSandbox{rt: g, policy: Policy{}.WithDefaults()}
+	if _, err := warm.execute(context.Background(), "", warm.policy, ""); err != nil {
+		return fmt.Errorf("%w: starting the JavaScript runtime: %v", ErrInternal, err)
+	}
 	return nil
 }
 
