@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/jsonschema-go/jsonschema"
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/wasmsandbox/sandbox"
@@ -100,7 +101,7 @@ func (s *server) addExecTools(srv *mcp.Server) {
 	in := mustSchema[ExecuteCodeInput]()
 	s.tuneLimitSchema(in)
 	in.Properties["language"].Enum = runtimeEnum()
-	addTool(srv, &mcp.Tool{
+	addTool(srv, s.log, &mcp.Tool{
 		Name:         "execute_code",
 		Title:        "Run code in the sandbox",
 		Description:  s.executeCodeDescription(),
@@ -113,7 +114,7 @@ func (s *server) addExecTools(srv *mcp.Server) {
 		},
 	}, s.executeCode)
 
-	addTool(srv, &mcp.Tool{
+	addTool(srv, s.log, &mcp.Tool{
 		Name:        "list_runtimes",
 		Title:       "List languages and limits",
 		Description: s.listRuntimesDescription(),
@@ -161,6 +162,10 @@ func resultSchema() *jsonschema.Schema {
 	}
 	return &sch
 }
+
+// errCancelled is the error of an execution whose call was cancelled; the
+// client that cancelled it does not read it (see addTool).
+var errCancelled = errors.New("the execution was cancelled")
 
 // parseLanguage checks the language argument.
 func parseLanguage(name string) (sandbox.Runtime, error) {
@@ -240,9 +245,13 @@ func (s *server) executeCode(ctx context.Context, in *ExecuteCodeInput) (*sandbo
 	}
 	sb, err := sandbox.New(rt, s.options(p)...)
 	if err != nil {
-		return nil, runtimeError(rt, err)
+		return nil, s.runtimeError(rt, err)
 	}
-	return s.run(ctx, sb, in.Code)
+	res, err := s.run(ctx, sb, in.Code)
+	if !settled(err) {
+		return nil, s.internalError("the server could not run the code", err)
+	}
+	return res, err
 }
 
 // baseOptions are the options of every sandbox the server makes, but for
@@ -265,24 +274,38 @@ func (s *server) options(p sandbox.Policy) []sandbox.Option {
 
 // run executes code in sb once a slot is free, and turns the result into
 // the tool's answer: the Result, with a *failure carrying a hint when the
-// guest did not succeed.
+// guest did not succeed. Any other error is the sandbox's, as it came,
+// but for code over the size cap (a bad argument) and a cancelled call;
+// the caller decides how to report it (settled tells which is which).
 func (s *server) run(ctx context.Context, sb sandbox.Sandbox, code string) (*sandbox.Result, error) {
 	release, err := s.acquire(ctx)
 	if err != nil {
-		return nil, err
+		return nil, errCancelled
 	}
 	defer release()
 	res, err := sb.Execute(ctx, code)
 	if err != nil {
-		if errors.Is(err, sandbox.ErrCodeTooLarge) {
+		switch {
+		case errors.Is(err, sandbox.ErrCodeTooLarge):
 			return nil, argError("code", "%v", err)
+		case errors.Is(err, sandbox.ErrCancelled) || ctx.Err() != nil:
+			return nil, errCancelled
 		}
-		return nil, fmt.Errorf("the server could not run the code: %w", err)
+		return nil, err
 	}
 	if !res.Success {
 		return res, &failure{hint: s.hint(res, sb.Policy())}
 	}
 	return res, nil
+}
+
+// settled reports whether err, as run returned it, is the tool's answer
+// already (nil, a *failure, a bad argument, a cancelled call), rather than
+// a sandbox error for the caller to explain.
+func settled(err error) bool {
+	var fail *failure
+	var wire *jsonrpc.Error
+	return err == nil || errors.As(err, &fail) || errors.As(err, &wire) || errors.Is(err, errCancelled)
 }
 
 // listRuntimes implements list_runtimes.
@@ -356,7 +379,9 @@ func (s *server) runtimeInfo(rt sandbox.Runtime) RuntimeInfo {
 	case errors.Is(err, sandbox.ErrRuntimeNotInstalled):
 		info.UnavailableReason = fmt.Sprintf("Not installed on the server; its operator must run `wasmsandbox runtimes install %s`.", rt)
 	default:
-		info.UnavailableReason = "The server cannot load it: " + err.Error()
+		// The error can name host paths: log it, and say only that.
+		s.log.Error("runtime unavailable", "runtime", rt, "error", err)
+		info.UnavailableReason = "The server cannot load it " + internalDetail + "."
 	}
 	return info
 }

@@ -17,7 +17,12 @@
 // that is well formed but fails is a normal tool result with isError set:
 // for execute_code, the Result is its structured content (outcome
 // out_of_fuel, guest_error, ...) and a second text block says what to do;
-// for the other tools, the text says what went wrong.
+// for the other tools, the text says what went wrong. A failure that is
+// the server's own problem (an I/O error, a missing runtime, an internal
+// error) is logged in full, and the client is told only what failed and
+// what to do ("... (internal error; see the server log)"): the client is a
+// model that untrusted input may steer, and error details can name host
+// paths, which it must not learn.
 //
 // # Limits
 //
@@ -36,7 +41,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"os"
 	"runtime"
 	"sync"
 	"time"
@@ -271,13 +278,46 @@ func (s *server) acquire(ctx context.Context) (release func(), err error) {
 	}
 }
 
-// runtimeError explains why a runtime cannot run, and what to do instead.
-func runtimeError(rt sandbox.Runtime, err error) error {
+// internalDetail ends the message of every error that is the server's own
+// problem; the details are in the server's log.
+const internalDetail = "(internal error; see the server log)"
+
+// internalError logs err, a failure that is the server's own problem
+// (sandbox.ErrInternal, an I/O error, a policy that no longer holds), in
+// full, and returns the error the client sees: what failed, and that the
+// details are in the server's log. The client never sees err's text, which
+// can name host paths: an MCP client is a model that untrusted input may
+// steer, and it has no business learning the host's file system layout.
+func (s *server) internalError(what string, err error) error {
+	s.log.Error(what, "error", err)
+	return errors.New(what + " " + internalDetail)
+}
+
+// runtimeError explains why a runtime cannot run, and what to do instead,
+// without the details (which name host paths); those go to the log.
+func (s *server) runtimeError(rt sandbox.Runtime, err error) error {
 	switch {
 	case errors.Is(err, sandbox.ErrNotImplemented):
 		return fmt.Errorf("the %s runtime is not available in this server yet; use language \"python\" instead (list_runtimes shows what is available)", rt)
 	case errors.Is(err, sandbox.ErrRuntimeNotInstalled):
-		return fmt.Errorf("the %s runtime is not installed on the server; its operator must run `wasmsandbox runtimes install %s` (or start the server with auto-install): %v", rt, rt, err)
+		s.log.Error("runtime not installed", "runtime", rt, "error", err)
+		if s.cfg.AutoInstall {
+			return fmt.Errorf("the %s runtime is not installed on the server, and installing it failed; ask its operator to run `wasmsandbox runtimes install` (the server log says why it failed)", rt)
+		}
+		return fmt.Errorf("the %s runtime is not installed on the server; ask its operator to run `wasmsandbox runtimes install`", rt)
 	}
-	return fmt.Errorf("the server could not start the %s sandbox: %v", rt, err)
+	return s.internalError(fmt.Sprintf("the server could not start the %s sandbox", rt), err)
+}
+
+// leaky reports whether err may carry host details (paths, OS error text)
+// that the client must not see: the server's own failures.
+func leaky(err error) bool {
+	var (
+		pe *fs.PathError
+		le *os.LinkError
+		se *os.SyscallError
+	)
+	return errors.Is(err, sandbox.ErrInternal) || errors.Is(err, sandbox.ErrRuntimeNotInstalled) ||
+		errors.Is(err, sandbox.ErrInvalidPolicy) ||
+		errors.As(err, &pe) || errors.As(err, &le) || errors.As(err, &se)
 }

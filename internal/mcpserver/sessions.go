@@ -130,7 +130,7 @@ func (s *server) addSessionTools(srv *mcp.Server) {
 	in := mustSchema[CreateSessionInput]()
 	s.tuneLimitSchema(in)
 	in.Properties["language"].Enum = runtimeEnum()
-	addTool(srv, &mcp.Tool{
+	addTool(srv, s.log, &mcp.Tool{
 		Name:  "create_session",
 		Title: "Create a session",
 		Description: "Create a session: a workspace directory (" + ws + ") that keeps its files between execute_code calls, so multi-step work can build on earlier steps. " +
@@ -142,21 +142,21 @@ func (s *server) addSessionTools(srv *mcp.Server) {
 		Annotations: &mcp.ToolAnnotations{Title: "Create a session", DestructiveHint: boolPtr(false), OpenWorldHint: boolPtr(false)},
 	}, s.createSession)
 
-	addTool(srv, &mcp.Tool{
+	addTool(srv, s.log, &mcp.Tool{
 		Name:        "destroy_session",
 		Title:       "Destroy a session",
 		Description: "Delete a session and every file in its workspace, for good. Call it when the work is done.",
 		Annotations: &mcp.ToolAnnotations{Title: "Destroy a session", DestructiveHint: boolPtr(true), IdempotentHint: false, OpenWorldHint: boolPtr(false)},
 	}, s.destroySession)
 
-	addTool(srv, &mcp.Tool{
+	addTool(srv, s.log, &mcp.Tool{
 		Name:        "list_files",
 		Title:       "List a session's files",
 		Description: "List every file and directory in a session's workspace (" + ws + "), recursively, with sizes and modification times.",
 		Annotations: &mcp.ToolAnnotations{Title: "List a session's files", ReadOnlyHint: true, IdempotentHint: true, OpenWorldHint: boolPtr(false)},
 	}, s.listFiles)
 
-	addTool(srv, &mcp.Tool{
+	addTool(srv, s.log, &mcp.Tool{
 		Name:  "read_file",
 		Title: "Read a file from a session",
 		Description: "Read a file from a session's workspace (" + ws + "). Text comes back as it is; a file that is not UTF-8 text comes back in base64. " +
@@ -166,7 +166,7 @@ func (s *server) addSessionTools(srv *mcp.Server) {
 
 	win := mustSchema[WriteFileInput]()
 	win.Properties["encoding"].Enum = []any{"utf-8", "base64"}
-	addTool(srv, &mcp.Tool{
+	addTool(srv, s.log, &mcp.Tool{
 		Name:  "write_file",
 		Title: "Write a file into a session",
 		Description: "Create or replace a file in a session's workspace (" + ws + "), creating missing directories, so that code run with execute_code in the session can read it. " +
@@ -175,14 +175,14 @@ func (s *server) addSessionTools(srv *mcp.Server) {
 		Annotations: &mcp.ToolAnnotations{Title: "Write a file into a session", DestructiveHint: boolPtr(true), IdempotentHint: true, OpenWorldHint: boolPtr(false)},
 	}, s.writeFile)
 
-	addTool(srv, &mcp.Tool{
+	addTool(srv, s.log, &mcp.Tool{
 		Name:        "get_workspace_info",
 		Title:       "Describe a session",
 		Description: "Describe a session: its language, limits, workspace size and cap, file count, executions so far, and when it expires if left unused.",
 		Annotations: &mcp.ToolAnnotations{Title: "Describe a session", ReadOnlyHint: true, IdempotentHint: true, OpenWorldHint: boolPtr(false)},
 	}, s.getWorkspaceInfo)
 
-	addTool(srv, &mcp.Tool{
+	addTool(srv, s.log, &mcp.Tool{
 		Name:        "reset_workspace",
 		Title:       "Empty a session's workspace",
 		Description: "Delete every file in a session's workspace and forget its saved Python globals, keeping the session (its ID, language and limits). Use it to start over, or when the workspace is full.",
@@ -266,8 +266,10 @@ func (s *server) openSession(ctx context.Context, id string) (*sandbox.Session, 
 		return nil, argError("session_id", "%q is not a session ID; use the session_id create_session returned", id)
 	case errors.Is(err, sandbox.ErrSessionNotFound):
 		return nil, argError("session_id", "no session %q: it was destroyed, or deleted after %s unused; create a new one with create_session", id, formatDuration(s.cfg.SessionTTL))
-	case err != nil:
+	case errors.Is(err, sandbox.ErrSessionCorrupt):
 		return nil, fmt.Errorf("session %s cannot be used: %v; destroy it and create a new one", id, err)
+	case err != nil:
+		return nil, s.internalError(fmt.Sprintf("the server could not open session %s", id), err)
 	}
 	if why := s.exceeds(sess.Policy()); why != "" {
 		return nil, argError("session_id", "session %q was not made by this server and allows more than it does (%s); use a session from create_session", id, why)
@@ -325,10 +327,12 @@ func equalEnv(a, b map[string]string) bool {
 	return true
 }
 
-// sessionError turns an error of a session operation into the tool's
-// answer: the session vanished (a bad session_id now), or a tool error
-// that says what to do.
-func (s *server) sessionError(id string, err error) error {
+// sessionError turns an error of a session operation (what the server was
+// doing: "run the code", "list the files", ...) into the tool's answer:
+// the session vanished (a bad session_id now), or a tool error that says
+// what to do. Errors that are the server's own problem are logged and
+// reported without their details (see internalError).
+func (s *server) sessionError(id, what string, err error) error {
 	switch {
 	case errors.Is(err, sandbox.ErrSessionNotFound):
 		return argError("session_id", "no session %q: it was destroyed, or deleted after %s unused; create a new one with create_session", id, formatDuration(s.cfg.SessionTTL))
@@ -336,8 +340,10 @@ func (s *server) sessionError(id string, err error) error {
 		return fmt.Errorf("%v; delete files (with execute_code) or call reset_workspace", err)
 	case errors.Is(err, sandbox.ErrSessionCorrupt):
 		return fmt.Errorf("%v; destroy the session and create a new one", err)
+	case errors.Is(err, sandbox.ErrCancelled):
+		return errCancelled
 	}
-	return err
+	return s.internalError(fmt.Sprintf("the server could not %s in session %s", what, id), err)
 }
 
 // executeInSession implements execute_code with a session_id.
@@ -363,14 +369,13 @@ func (s *server) executeInSession(ctx context.Context, in *ExecuteCodeInput, rt 
 	sb, err := sandbox.New(rt, append(s.baseOptions(), sandbox.WithSession(sess))...)
 	if err != nil {
 		if errors.Is(err, sandbox.ErrNotImplemented) || errors.Is(err, sandbox.ErrRuntimeNotInstalled) {
-			return nil, runtimeError(rt, err)
+			return nil, s.runtimeError(rt, err)
 		}
-		return nil, s.sessionError(in.SessionID, err)
+		return nil, s.sessionError(in.SessionID, "run the code", err)
 	}
 	res, err := s.run(ctx, sb, in.Code)
-	var fail *failure
-	if err != nil && !errors.As(err, &fail) {
-		return res, s.sessionError(in.SessionID, err)
+	if !settled(err) {
+		return nil, s.sessionError(in.SessionID, "run the code", err)
 	}
 	return res, err
 }
@@ -392,7 +397,7 @@ func (s *server) createSession(ctx context.Context, in *CreateSessionInput) (*Se
 		return nil, errNoSessions
 	}
 	if _, err := sandbox.New(rt, s.options(s.policy)...); err != nil {
-		return nil, runtimeError(rt, err)
+		return nil, s.runtimeError(rt, err)
 	}
 
 	// Count and create under one lock, so that concurrent calls cannot
@@ -402,7 +407,7 @@ func (s *server) createSession(ctx context.Context, in *CreateSessionInput) (*Se
 	s.maybePrune(ctx)
 	list, err := s.store.List()
 	if err != nil {
-		return nil, fmt.Errorf("could not count the sessions: %v", err)
+		return nil, s.internalError("the server could not count its sessions", err)
 	}
 	if len(list) >= s.cfg.MaxSessions {
 		return nil, fmt.Errorf("the server already holds its maximum of %d sessions; destroy_session one you no longer need, or run code without a session", s.cfg.MaxSessions)
@@ -412,7 +417,10 @@ func (s *server) createSession(ctx context.Context, in *CreateSessionInput) (*Se
 		if errors.Is(err, sandbox.ErrNotImplemented) {
 			return nil, argError("auto_persist_globals", "%v", err)
 		}
-		return nil, fmt.Errorf("could not create the session: %v", err)
+		if errors.Is(err, sandbox.ErrCancelled) {
+			return nil, errCancelled
+		}
+		return nil, s.internalError("the server could not create the session", err)
 	}
 	return s.sessionInfo(sess)
 }
@@ -421,11 +429,11 @@ func (s *server) createSession(ctx context.Context, in *CreateSessionInput) (*Se
 func (s *server) sessionInfo(sess *sandbox.Session) (*SessionInfo, error) {
 	info, err := sess.Info()
 	if err != nil {
-		return nil, s.sessionError(sess.ID(), err)
+		return nil, s.sessionError(sess.ID(), "describe the workspace", err)
 	}
 	files, err := sess.ListFiles("")
 	if err != nil {
-		return nil, s.sessionError(sess.ID(), err)
+		return nil, s.sessionError(sess.ID(), "list the files", err)
 	}
 	p := sess.Policy()
 	out := &SessionInfo{
@@ -461,7 +469,7 @@ func (s *server) destroySession(ctx context.Context, in *SessionIDInput) (*Destr
 		return nil, err
 	}
 	if err := s.store.Delete(ctx, in.SessionID); err != nil {
-		return nil, s.sessionError(in.SessionID, err)
+		return nil, s.sessionError(in.SessionID, "delete the files", err)
 	}
 	return &DestroySessionOutput{SessionID: in.SessionID, Destroyed: true}, nil
 }
@@ -483,7 +491,7 @@ func (s *server) listFiles(ctx context.Context, in *SessionIDInput) (*ListFilesO
 	}
 	files, err := sess.ListFiles("")
 	if err != nil {
-		return nil, s.sessionError(in.SessionID, err)
+		return nil, s.sessionError(in.SessionID, "list the files", err)
 	}
 	out := &ListFilesOutput{SessionID: in.SessionID, Workspace: sess.Policy().GuestWorkspace, Files: []FileEntry{}}
 	for _, f := range files {
@@ -510,12 +518,13 @@ func checkPath(p string) error {
 	return nil
 }
 
-// fileError explains a failed file operation on path in the session's
-// workspace ws.
-func (s *server) fileError(id, ws, path string, err error) error {
+// fileError explains a failed file operation (what: "read", "write") on
+// path in the session's workspace ws. The errors of the guest's view of
+// the workspace name only guest paths; any other is the server's problem.
+func (s *server) fileError(id, ws, what, path string, err error) error {
 	var ve *vfs.Error
 	if !errors.As(err, &ve) {
-		return s.sessionError(id, err)
+		return s.sessionError(id, what+" "+path, err)
 	}
 	switch ve.Code {
 	case "ENOENT", "ENOTDIR":
@@ -541,7 +550,7 @@ func (s *server) readFile(ctx context.Context, in *FileInput) (*ReadFileOutput, 
 	}
 	data, err := sess.ReadFile(in.Path, s.cfg.MaxFileBytes)
 	if err != nil {
-		return nil, s.fileError(in.SessionID, sess.Policy().GuestWorkspace, in.Path, err)
+		return nil, s.fileError(in.SessionID, sess.Policy().GuestWorkspace, "read", in.Path, err)
 	}
 	out := &ReadFileOutput{SessionID: in.SessionID, Path: in.Path, Size: int64(len(data)), Encoding: "utf-8", Content: string(data)}
 	if !utf8.Valid(data) {
@@ -575,7 +584,7 @@ func (s *server) writeFile(ctx context.Context, in *WriteFileInput) (*WriteFileO
 		return nil, err
 	}
 	if err := sess.WriteFile(ctx, in.Path, data); err != nil {
-		return nil, s.fileError(in.SessionID, sess.Policy().GuestWorkspace, in.Path, err)
+		return nil, s.fileError(in.SessionID, sess.Policy().GuestWorkspace, "write", in.Path, err)
 	}
 	return &WriteFileOutput{SessionID: in.SessionID, Path: in.Path, BytesWritten: int64(len(data))}, nil
 }
@@ -596,7 +605,7 @@ func (s *server) resetWorkspace(ctx context.Context, in *SessionIDInput) (*Reset
 		}
 	}
 	if err := sess.Reset(ctx); err != nil {
-		return nil, s.sessionError(in.SessionID, err)
+		return nil, s.sessionError(in.SessionID, "reset the workspace", err)
 	}
 	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"reflect"
 
 	"github.com/google/jsonschema-go/jsonschema"
@@ -28,14 +29,18 @@ func (f *failure) Error() string { return f.hint }
 //   - a *failure: the output is returned as a tool result with isError set;
 //   - any other error: a tool result with isError set whose text is the
 //     error (the server could not do what was asked: a session that is
-//     gone, a runtime that is not available, an I/O failure).
+//     gone, a runtime that is not available). A failure that is the
+//     server's own problem (an I/O error, sandbox.ErrInternal) should come
+//     from server.internalError, which logs it and hides the details; as a
+//     backstop, addTool does the same to any such error a handler returns.
 type handler[In, Out any] func(ctx context.Context, in *In) (*Out, error)
 
 // addTool registers a tool whose input schema is inferred from In (unless
 // t.InputSchema is set) and whose output schema is inferred from Out
 // (unless t.OutputSchema is set), using decodeArgs for the arguments. See
-// args.go for why it does not use mcp.AddTool.
-func addTool[In, Out any](s *mcp.Server, t *mcp.Tool, h handler[In, Out]) {
+// args.go for why it does not use mcp.AddTool. Errors that may carry host
+// details (see leaky) are logged to log and replaced by a generic message.
+func addTool[In, Out any](s *mcp.Server, log *slog.Logger, t *mcp.Tool, h handler[In, Out]) {
 	if t.InputSchema == nil {
 		t.InputSchema = mustSchema[In]()
 	}
@@ -59,6 +64,10 @@ func addTool[In, Out any](s *mcp.Server, t *mcp.Tool, h handler[In, Out]) {
 			return nil, fmt.Errorf("%s: cancelled: %w", t.Name, ctx.Err())
 		case errors.As(err, &fail) && out != nil:
 			return structured(out, true, fail.hint)
+		case err != nil && leaky(err):
+			log.Error(t.Name+" failed", "error", err)
+			err = fmt.Errorf("%s failed %s", t.Name, internalDetail)
+			fallthrough
 		case err != nil:
 			return &mcp.CallToolResult{
 				IsError: true,
