@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -124,8 +125,11 @@ func (p Policy) WithDefaults() Policy {
 // MinMemoryBytes and MaxMemoryBytes, that guest_workspace and every mount's
 // guest path are absolute, clean, not "/" and do not overlap one another,
 // that workspace (when set) and every mount's host path exist and are
-// directories, and that env and argv hold no NUL bytes (nor env keys an "=").
-// Host paths are checked on the file system as they are now.
+// directories, that no read-only mount's host directory is the same as,
+// inside or contains the workspace or a writable mount's host directory
+// (after resolving symbolic links; the guest could modify it through the
+// writable one), and that env and argv hold no NUL bytes (nor env keys an
+// "="). Host paths are checked on the file system as they are now.
 func (p Policy) Validate() error {
 	p = p.WithDefaults()
 	var errs []FieldError
@@ -179,15 +183,33 @@ func (p Policy) Validate() error {
 		guests = append(guests, guestPath{field, g})
 	}
 	checkGuest("guest_workspace", p.GuestWorkspace)
+
+	// Host paths: each must be a directory, and a read-only one must not
+	// overlap one the guest can write (the workspace, writable mounts).
+	var writable []hostDir
 	if p.Workspace != "" {
 		if reason := hostDirProblem(p.Workspace); reason != "" {
 			add("workspace", p.Workspace, reason)
+		} else {
+			writable = append(writable, newHostDir("workspace", p.Workspace, p.GuestWorkspace))
+		}
+	}
+	hostOK := make([]bool, len(p.Mounts))
+	for i, m := range p.Mounts {
+		hostOK[i] = hostDirProblem(m.Host) == ""
+		if hostOK[i] && m.Writable {
+			writable = append(writable, newHostDir(fmt.Sprintf("mounts[%d].host", i), m.Host, m.Guest))
 		}
 	}
 	for i, m := range p.Mounts {
 		field := fmt.Sprintf("mounts[%d]", i)
-		if reason := hostDirProblem(m.Host); reason != "" {
-			add(field+".host", m.Host, reason)
+		switch {
+		case !hostOK[i]:
+			add(field+".host", m.Host, hostDirProblem(m.Host))
+		case !m.Writable:
+			if reason := newHostDir(field+".host", m.Host, m.Guest).writableOverlap(writable); reason != "" {
+				add(field+".host", m.Host, reason)
+			}
 		}
 		checkGuest(field+".guest", m.Guest)
 	}
@@ -249,6 +271,79 @@ func overlap(a, b string) string {
 		return "contains"
 	}
 	return ""
+}
+
+// hostDir is a host directory of a policy, for the overlap check.
+type hostDir struct {
+	field string // its key: "workspace", "mounts[1].host"
+	host  string // as written
+	guest string // where the guest sees it
+	abs   string // absolute and clean
+	real  string // abs with symbolic links resolved
+}
+
+// newHostDir resolves host directory h (which exists) of key field.
+func newHostDir(field, h, guest string) hostDir {
+	d := hostDir{field: field, host: h, guest: guest}
+	abs, err := filepath.Abs(h)
+	if err != nil {
+		abs = filepath.Clean(h)
+	}
+	d.abs, d.real = abs, abs
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		d.real = real
+	}
+	return d
+}
+
+// writableOverlap says how read-only directory d overlaps the first of
+// writable (the workspace and writable mounts) that it is the same as, is
+// inside or contains, and what to do; "" when it overlaps none. Then the
+// guest could modify what it should only read through the writable path.
+func (d hostDir) writableOverlap(writable []hostDir) string {
+	for _, w := range writable {
+		rel := hostRelation(w.real, d.real)
+		if rel == "" {
+			continue
+		}
+		via := ""
+		if hostRelation(w.abs, d.abs) == "" {
+			via = " once symbolic links are resolved"
+		}
+		what := "it"
+		if rel == "contains" {
+			what = "part of it"
+		}
+		if w.field == "workspace" {
+			return fmt.Sprintf("%s the workspace %q%s, which is writable: the guest could modify %s through %s (mount a directory that does not overlap the workspace, or use another workspace)",
+				rel, w.host, via, what, w.guest)
+		}
+		return fmt.Sprintf("%s %s %q%s, which is writable: the guest could modify %s through %s (mount it elsewhere or make both read-only)",
+			rel, w.field, w.host, via, what, w.guest)
+	}
+	return ""
+}
+
+// hostRelation says how clean absolute host path b relates to a: "is the
+// same directory as", "is inside", "contains", or "" when they are
+// disjoint.
+func hostRelation(a, b string) string {
+	switch {
+	case a == b:
+		return "is the same directory as"
+	case hostWithin(a, b):
+		return "is inside"
+	case hostWithin(b, a):
+		return "contains"
+	}
+	return ""
+}
+
+// hostWithin reports whether clean absolute path child is below parent.
+func hostWithin(parent, child string) bool {
+	rel, err := filepath.Rel(parent, child)
+	return err == nil && rel != "." && !filepath.IsAbs(rel) &&
+		rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // hostDirProblem says why host path h cannot be mounted, or "" if it can.

@@ -67,6 +67,12 @@ func TestPolicyValidate(t *testing.T) {
 		t.Fatal(err)
 	}
 	missing := filepath.Join(dir, "missing")
+	ws, data := filepath.Join(dir, "ws"), filepath.Join(dir, "data")
+	for _, d := range []string{ws, data} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
 	mnt := func(host, guest string) []Mount { return []Mount{{Host: host, Guest: guest}} }
 
 	tests := []struct {
@@ -79,8 +85,8 @@ func TestPolicyValidate(t *testing.T) {
 		{"all set", Policy{
 			FuelBudget: 1, MemoryBytes: MinMemoryBytes, Timeout: time.Millisecond,
 			StdoutMaxBytes: 1, StderrMaxBytes: 1, MaxCodeBytes: 1, WorkspaceMaxBytes: 1,
-			Workspace: dir, GuestWorkspace: "/w",
-			Mounts: []Mount{{Host: dir, Guest: "/data", Writable: true}, {Host: dir, Guest: "/data2"}},
+			Workspace: ws, GuestWorkspace: "/w",
+			Mounts: []Mount{{Host: ws, Guest: "/data", Writable: true}, {Host: data, Guest: "/data2"}},
 			Env:    map[string]string{"A": "b=c", "EMPTY": ""},
 			Argv:   []string{"python", "-c", ""},
 		}, "", ""},
@@ -180,6 +186,98 @@ func TestPolicyValidateHidesEnvValues(t *testing.T) {
 	err := Policy{Env: map[string]string{"TOKEN": "s3cr3t\x00"}}.Validate()
 	if err == nil || strings.Contains(err.Error(), "s3cr3t") {
 		t.Errorf("Validate() = %v, want an error that does not show the value", err)
+	}
+}
+
+func TestPolicyValidateHostOverlap(t *testing.T) {
+	base := t.TempDir()
+	dirs := []string{"ws", "ws/sub", "wsx", "other", "other/sub", "ro"}
+	for _, d := range dirs {
+		if err := os.Mkdir(filepath.Join(base, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at := func(d string) string { return filepath.Join(base, d) }
+	// link is another name for the workspace.
+	link := at("link")
+	if err := os.Symlink(at("ws"), link); err != nil {
+		t.Skipf("cannot make a symbolic link: %v", err)
+	}
+	ro := func(host, guest string) Mount { return Mount{Host: host, Guest: guest} }
+	rw := func(host, guest string) Mount { return Mount{Host: host, Guest: guest, Writable: true} }
+
+	tests := []struct {
+		name      string
+		workspace string
+		mounts    []Mount
+		fields    []string // none means valid
+		reason    string   // a part of the message, when it matters
+	}{
+		// Fine: nothing read-only can be reached through a writable path.
+		{"disjoint", at("ws"), []Mount{ro(at("ro"), "/ro"), rw(at("other"), "/out")}, nil, ""},
+		{"sibling with a common prefix", at("ws"), []Mount{ro(at("wsx"), "/ro")}, nil, ""},
+		{"no workspace", "", []Mount{ro(base, "/ro")}, nil, ""},
+		{"read-only mounts overlap", at("ws"), []Mount{ro(at("other"), "/a"), ro(at("other/sub"), "/b"), ro(at("other"), "/c")}, nil, ""},
+		{"writable mounts overlap", at("ws"), []Mount{rw(at("other"), "/a"), rw(at("other/sub"), "/b"), rw(at("other"), "/c")}, nil, ""},
+		{"writable mount inside the workspace", at("ws"), []Mount{rw(at("ws/sub"), "/sub")}, nil, ""},
+		{"writable mount is the workspace", at("ws"), []Mount{rw(at("ws"), "/again")}, nil, ""},
+
+		// A read-only mount and the workspace.
+		{"read-only mount is the workspace", at("ws"), []Mount{ro(at("ws"), "/ro")}, []string{"mounts[0].host"}, "is the same directory as the workspace"},
+		{"read-only mount inside the workspace", at("ws"), []Mount{ro(at("ws/sub"), "/ro")}, []string{"mounts[0].host"}, "is inside the workspace"},
+		{"read-only mount contains the workspace", at("ws"), []Mount{ro(base, "/ro")}, []string{"mounts[0].host"}, "contains the workspace"},
+		{"read-only mount through a symlink to the workspace", at("ws"), []Mount{ro(link, "/ro")}, []string{"mounts[0].host"}, "once symbolic links are resolved"},
+		{"read-only mount inside a symlink to the workspace", at("ws"), []Mount{ro(filepath.Join(link, "sub"), "/ro")}, []string{"mounts[0].host"}, "is inside the workspace"},
+		{"workspace through a symlink", link, []Mount{ro(at("ws/sub"), "/ro")}, []string{"mounts[0].host"}, "once symbolic links are resolved"},
+		{"unclean read-only path", at("ws"), []Mount{ro(at("other")+"/../ws/./sub/", "/ro")}, []string{"mounts[0].host"}, "is inside the workspace"},
+		{"the message names the guest path", at("ws"), []Mount{ro(at("ws"), "/ro")}, []string{"mounts[0].host"}, "through /app"},
+
+		// A read-only mount and a writable one, in either order.
+		{"read-only inside an earlier writable mount", at("ws"), []Mount{rw(at("other"), "/out"), ro(at("other/sub"), "/ro")}, []string{"mounts[1].host"}, "is inside mounts[0].host"},
+		{"read-only inside a later writable mount", at("ws"), []Mount{ro(at("other/sub"), "/ro"), rw(at("other"), "/out")}, []string{"mounts[0].host"}, "through /out"},
+		{"read-only contains a writable mount", "", []Mount{ro(at("other"), "/ro"), rw(at("other/sub"), "/out")}, []string{"mounts[0].host"}, "contains mounts[1].host"},
+		{"read-only is a writable mount", "", []Mount{rw(link, "/out"), ro(at("ws"), "/ro")}, []string{"mounts[1].host"}, "make both read-only"},
+
+		// Every read-only mount is reported, once.
+		{"two read-only mounts", at("ws"), []Mount{ro(at("ws/sub"), "/a"), rw(at("other"), "/out"), ro(at("other/sub"), "/b")}, []string{"mounts[0].host", "mounts[2].host"}, ""},
+		{"overlapping the workspace and a writable mount", at("ws"), []Mount{rw(at("ws/sub"), "/out"), ro(at("ws/sub"), "/ro")}, []string{"mounts[1].host"}, "the workspace"},
+		// A host path that cannot be used is reported as such, not as an overlap.
+		{"missing read-only mount", at("ws"), []Mount{ro(at("ws/missing"), "/ro")}, []string{"mounts[0].host"}, "does not exist"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := Policy{Workspace: tt.workspace, Mounts: tt.mounts}
+			err := p.Validate()
+			if len(tt.fields) == 0 {
+				if err != nil {
+					t.Fatalf("Validate(%+v) = %v, want nil", p, err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("Validate(%+v) = nil, want an error for %q", p, tt.fields)
+			}
+			if fields := policyFields(t, err); !reflect.DeepEqual(fields, tt.fields) {
+				t.Errorf("Validate(%+v) fields = %q, want %q", p, fields, tt.fields)
+			}
+			if msg := err.Error(); !strings.Contains(msg, tt.reason) {
+				t.Errorf("Validate(%+v) = %q, want it to say %q", p, msg, tt.reason)
+			}
+		})
+	}
+}
+
+// TestPolicyValidateHostOverlapRelative resolves a relative host path
+// against the working directory before comparing it.
+func TestPolicyValidateHostOverlapRelative(t *testing.T) {
+	base := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(base, "ws", "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(base)
+	err := Policy{Workspace: filepath.Join(base, "ws"), Mounts: []Mount{{Host: "ws/sub", Guest: "/ro"}}}.Validate()
+	if fields := policyFields(t, err); !reflect.DeepEqual(fields, []string{"mounts[0].host"}) {
+		t.Errorf("Validate() fields = %q, want [mounts[0].host]: %v", fields, err)
 	}
 }
 
