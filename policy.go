@@ -79,7 +79,10 @@ type Policy struct {
 // mount point, or reach other host files through it. A read-only mount
 // (the default) lets the guest list and read files but not create, change
 // or delete them; a writable mount lets it do all of these inside the
-// directory. The guest never learns the host path.
+// directory. The guest never learns the host path. A read-only mount's
+// host directory must not be, contain or lie inside the workspace or a
+// writable mount's (Validate refuses it), or the guest could change it
+// through the writable path.
 type Mount struct {
 	// Host is the host directory; it must exist.
 	Host string `json:"host" toml:"host" jsonschema:"Host directory to mount; it must exist. A relative path in a policy file is relative to the file's directory."`
