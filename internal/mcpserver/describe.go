@@ -64,7 +64,7 @@ func (s *server) executeCodeDescription() string {
 		"Only stdout and stderr come back: print() (console.log() in JavaScript) whatever you want to see; the value of the last expression is not shown. " +
 		"Python tracebacks name your code main.py.\n\n" +
 		"State: without session_id every call runs in a fresh interpreter and a throwaway workspace that is deleted afterwards, so variables, imports and files are gone by the next call. " +
-		"To build on earlier work, call create_session once and pass its session_id: files in " + s.policy.GuestWorkspace + " persist between calls, and with auto_persist_globals a Python session also keeps its global variables (values that can be pickled; not modules, open files or lambdas). " +
+		"To build on earlier work, call create_session once and pass its session_id: files in " + s.policy.GuestWorkspace + " persist between calls, and with auto_persist_globals a session also keeps its global variables (Python: values that can be pickled, not modules, open files or lambdas; JavaScript: JSON values, not functions, Maps or class instances). " +
 		"Otherwise save what you need to a file and load it next time.\n\n" +
 		s.limitsText() + "\n\n" +
 		"The result holds success, outcome, exit_code, stdout, stderr, fuel_consumed, memory_peak_bytes, duration_ms and the files created, modified and deleted. " +

@@ -24,7 +24,7 @@ type ExecuteCodeInput struct {
 	// Language is "python" or "javascript".
 	Language string `json:"language" jsonschema:"The language of the code: python or javascript. In a session it must be the session's language."`
 	// SessionID runs the code in that session.
-	SessionID string `json:"session_id,omitempty" jsonschema:"Run in this session (from create_session), keeping its files and, with auto_persist_globals, its Python globals. Omit to run in a fresh throwaway workspace."`
+	SessionID string `json:"session_id,omitempty" jsonschema:"Run in this session (from create_session), keeping its files and, with auto_persist_globals, its globals. Omit to run in a fresh throwaway workspace."`
 	limitArgs
 }
 

@@ -27,7 +27,7 @@ type CreateSessionInput struct {
 	// Language is the session's language.
 	Language string `json:"language" jsonschema:"The language every execution in the session runs: python or javascript."`
 	// AutoPersistGlobals keeps Python globals between executions.
-	AutoPersistGlobals bool `json:"auto_persist_globals,omitempty" jsonschema:"Python only: keep global variables (those that can be pickled) from one execution to the next, so later code can use them. Files in the workspace persist either way."`
+	AutoPersistGlobals bool `json:"auto_persist_globals,omitempty" jsonschema:"Keep global variables from one execution to the next, so later code can use them: in Python those that can be pickled, in JavaScript those that are JSON values (top-level let/const/var of scripts and globalThis properties). Files in the workspace persist either way."`
 	limitArgs
 }
 
@@ -56,7 +56,7 @@ type WriteFileInput struct {
 type SessionInfo struct {
 	SessionID          string      `json:"session_id" jsonschema:"The session's ID: pass it to execute_code and the file tools."`
 	Language           string      `json:"language" jsonschema:"The language every execution in the session runs."`
-	AutoPersistGlobals bool        `json:"auto_persist_globals" jsonschema:"Whether Python globals are kept between executions."`
+	AutoPersistGlobals bool        `json:"auto_persist_globals" jsonschema:"Whether global variables are kept between executions."`
 	Workspace          string      `json:"workspace" jsonschema:"The session's workspace directory as code sees it (also the working directory); its files persist between executions."`
 	Mounts             []MountInfo `json:"mounts" jsonschema:"Extra directories every execution sees."`
 	CreatedAt          time.Time   `json:"created_at" jsonschema:"When the session was created (RFC 3339)."`
@@ -135,7 +135,7 @@ func (s *server) addSessionTools(srv *mcp.Server) {
 		Title: "Create a session",
 		Description: "Create a session: a workspace directory (" + ws + ") that keeps its files between execute_code calls, so multi-step work can build on earlier steps. " +
 			"Pass the returned session_id to execute_code, list_files, read_file, write_file, get_workspace_info, reset_workspace and destroy_session. " +
-			"With auto_persist_globals (Python only), global variables that can be pickled are kept too; otherwise save what you need to files. " +
+			"With auto_persist_globals, global variables are kept too (Python: values that can be pickled; JavaScript: JSON values); otherwise save what you need to files. " +
 			"fuel_budget, memory_bytes and timeout_seconds set the limits of every execution in the session, at most the server's maximums (omit them for the maximums); they cannot change later. " +
 			fmt.Sprintf("A session unused for %s is deleted with its files; at most %d sessions exist at once, so destroy sessions you no longer need.", ttl, s.cfg.MaxSessions),
 		InputSchema: in,
@@ -385,9 +385,6 @@ func (s *server) createSession(ctx context.Context, in *CreateSessionInput) (*Se
 	rt, err := parseLanguage(in.Language)
 	if err != nil {
 		return nil, err
-	}
-	if in.AutoPersistGlobals && rt != sandbox.Python {
-		return nil, argError("auto_persist_globals", "only Python sessions can keep globals; omit it for %s (files persist either way)", rt)
 	}
 	p, err := s.applyLimits(s.policy, in.limitArgs)
 	if err != nil {

@@ -128,6 +128,13 @@ func TestAutoPersistGlobals(t *testing.T) {
 		t.Errorf("globals not kept: stdout %q, stderr %q", res.Stdout, res.Stderr)
 	}
 
+	js := newSession(t, cs, map[string]any{"language": "javascript", "auto_persist_globals": true})
+	callOK(t, cs, "execute_code", map[string]any{"session_id": js.SessionID, "language": "javascript", "code": "const n = 41; let list = ['a', 'b']"}, &res)
+	callOK(t, cs, "execute_code", map[string]any{"session_id": js.SessionID, "language": "javascript", "code": "console.log(n + 1, list)"}, &res)
+	if res.Stdout != "42 [ 'a', 'b' ]\n" {
+		t.Errorf("javascript globals not kept: stdout %q, stderr %q", res.Stdout, res.Stderr)
+	}
+
 	// Without it, only files persist.
 	plain := newSession(t, cs, map[string]any{"language": "python"})
 	callOK(t, cs, "execute_code", map[string]any{"session_id": plain.SessionID, "language": "python", "code": "x = 41"}, &res)
@@ -174,7 +181,6 @@ func TestSessionBadArguments(t *testing.T) {
 		{"create_session", map[string]any{}, "language"},
 		{"create_session", map[string]any{"language": "cobol"}, "language"},
 		{"create_session", map[string]any{"language": "python", "auto_persist_globals": "yes"}, "auto_persist_globals"},
-		{"create_session", map[string]any{"language": "javascript", "auto_persist_globals": true}, "auto_persist_globals"},
 		{"create_session", map[string]any{"language": "python", "session_id": "mine"}, "session_id"},
 		{"destroy_session", map[string]any{}, "session_id"},
 		{"destroy_session", map[string]any{"session_id": "no-such-session"}, "session_id"},
