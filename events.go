@@ -26,9 +26,12 @@ const (
 	ViolationMemoryLimit     = "memory_limit"
 	ViolationTimeout         = "timeout"
 	ViolationOutputTruncated = "output_truncated"
-	// ViolationWorkspaceLimit: an execution left a session's workspace
-	// larger than workspace_max_bytes; the session refuses to execute
-	// until files are removed.
+	// ViolationWorkspaceLimit: the workspace went over workspace_max_bytes
+	// (limit and observed in bytes), over the cap on its number of files
+	// and directories (attribute unit "entries": limit and observed count
+	// entries), or could not be measured (attribute error). Either the
+	// guest was stopped while it ran, or it ended over the limit; a
+	// session then refuses to execute until files are removed.
 	ViolationWorkspaceLimit = "workspace_limit"
 )
 
@@ -103,4 +106,20 @@ func (e events) violation(ctx context.Context, kind string, limit, observed int6
 		slog.Int64("observed", observed),
 	}, extra...)
 	e.logger.LogAttrs(ctx, slog.LevelWarn, EventSecurityViolation, attrs...)
+}
+
+// workspaceViolation reports a workspace over its limits (see
+// ViolationWorkspaceLimit).
+func (e events) workspaceViolation(ctx context.Context, u workspaceUse, limit int64) {
+	switch {
+	case u.err != nil:
+		e.violation(ctx, ViolationWorkspaceLimit, limit, u.bytes,
+			slog.String("unit", "bytes"), slog.Int64("entries", u.entries), slog.String("error", u.err.Error()))
+	case u.bytes <= limit && u.entries > maxWorkspaceEntries:
+		e.violation(ctx, ViolationWorkspaceLimit, maxWorkspaceEntries, u.entries,
+			slog.String("unit", "entries"), slog.Int64("bytes", u.bytes))
+	default:
+		e.violation(ctx, ViolationWorkspaceLimit, limit, u.bytes,
+			slog.String("unit", "bytes"), slog.Int64("entries", u.entries))
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -20,6 +21,9 @@ const (
 	stopNone int32 = iota
 	stopTimeout
 	stopCancelled
+	// stopWorkspace: the workspace watchdog found the workspace over
+	// workspace_max_bytes or maxWorkspaceEntries (see watchWorkspace).
+	stopWorkspace
 )
 
 // execution is the per-Execute state. It is the store's data, so host
@@ -36,6 +40,10 @@ type execution struct {
 	store     *wasmtime.Store
 	rt        *guestRuntime
 	stopped   atomic.Int32
+	// wake is closed when stop stops the guest, so that host waits end;
+	// nil when nothing but the deadline and the context can stop it.
+	wake     chan struct{}
+	wakeOnce sync.Once
 	// fuelConsumed is the fuel the guest used.
 	fuelConsumed uint64
 	// memPeak is the size of the guest's linear memory when it ended.
@@ -62,7 +70,15 @@ func (x *execution) expired() bool {
 	return false
 }
 
-var errStopped = errors.New("execution stopped by its deadline or cancellation")
+// stop stops the guest for reason unless it was already stopped: the epoch
+// callback traps it within an epoch tick and host waits end.
+func (x *execution) stop(reason int32) {
+	if x.stopped.CompareAndSwap(stopNone, reason) && x.wake != nil {
+		x.wakeOnce.Do(func() { close(x.wake) })
+	}
+}
+
+var errStopped = errors.New("execution stopped by a limit or cancellation")
 
 // sleep waits d, or less when the deadline passes or the context ends, in
 // which case it returns errStopped and the guest must be trapped.
@@ -80,6 +96,8 @@ func (x *execution) sleep(d time.Duration) error {
 		case <-x.ctx.Done():
 			x.stopped.CompareAndSwap(stopNone, stopCancelled)
 			return errStopped
+		case <-x.wake:
+			return errStopped
 		}
 	}
 	t := time.NewTimer(left)
@@ -89,6 +107,7 @@ func (x *execution) sleep(d time.Duration) error {
 		x.stopped.CompareAndSwap(stopNone, stopTimeout)
 	case <-x.ctx.Done():
 		x.stopped.CompareAndSwap(stopNone, stopCancelled)
+	case <-x.wake:
 	}
 	return errStopped
 }
@@ -134,6 +153,10 @@ func (s *wasmSandbox) execute(ctx context.Context, code string, p Policy, sessio
 	if err != nil {
 		return nil, fmt.Errorf("%w: scanning the workspace: %v", ErrInternal, err)
 	}
+	if before.bytes > p.WorkspaceMaxBytes || before.entries > maxWorkspaceEntries {
+		return nil, fmt.Errorf("%w: the workspace holds %d bytes in %d files and directories, over workspace_max_bytes (%d) or the cap of %d entries; remove files (or raise workspace_max_bytes) and try again",
+			ErrWorkspaceFull, before.bytes, before.entries, p.WorkspaceMaxBytes, maxWorkspaceEntries)
+	}
 	ev := events{logger: s.opts.logger, runtime: s.rt.name, sessionID: sessionID}
 	ev.start(ctx, p, len(code))
 
@@ -145,10 +168,13 @@ func (s *wasmSandbox) execute(ctx context.Context, code string, p Policy, sessio
 		stdout:    newCapture(p.StdoutMaxBytes, s.opts.stdout),
 		stderr:    newCapture(p.StderrMaxBytes, s.opts.stderr),
 		rt:        s.rt,
+		wake:      make(chan struct{}),
 	}
 	start := time.Now()
 	x.deadline = start.Add(p.Timeout)
+	wd := watchWorkspace(x, ws)
 	runErr, err := s.run(x)
+	wd.stop()
 	if err != nil {
 		return nil, err
 	}
@@ -159,17 +185,87 @@ func (s *wasmSandbox) execute(ctx context.Context, code string, p Policy, sessio
 		DurationMS: time.Since(start).Milliseconds(),
 	}
 	s.classify(x, runErr, res)
-	after, err := snapshot(ws)
-	if err != nil {
-		return nil, fmt.Errorf("%w: scanning the workspace: %v", ErrInternal, err)
+	after, scanErr := snapshot(ws)
+	if scanErr == nil {
+		res.FilesCreated, res.FilesModified, res.FilesDeleted, res.FilesTruncated = diffSnapshots(before.files, after.files)
+	} else {
+		res.FilesCreated, res.FilesModified, res.FilesDeleted = []string{}, []string{}, []string{}
+		res.FilesTruncated = true
 	}
-	res.FilesCreated, res.FilesModified, res.FilesDeleted = diffSnapshots(before, after)
+	final := workspaceUse{bytes: after.bytes, entries: after.entries, err: scanErr}
+	over := s.checkWorkspace(x, res, wd.use, final)
 	ev.complete(ctx, res, x)
+	// A session reports a workspace it finds over workspace_max_bytes
+	// after the execution itself (executeInSession): report only what it
+	// does not see.
+	if over.over(p.WorkspaceMaxBytes) && (s.opts.session == nil || final.err != nil || final.bytes <= p.WorkspaceMaxBytes) {
+		ev.workspaceViolation(ctx, over, p.WorkspaceMaxBytes)
+	}
 	if x.stopped.Load() == stopCancelled {
 		return res, fmt.Errorf("%w: %w", ErrCancelled, context.Cause(ctx))
 	}
 	return res, nil
 }
+
+// checkWorkspace applies workspace_max_bytes and the entry cap to the
+// result of x, given what stopped the guest (stop, when the watchdog did)
+// and the workspace after the run (final). It returns the measurement that
+// is over a limit, or the zero workspaceUse.
+//
+//   - A guest stopped by the watchdog is a guest_error (exit code -1) whose
+//     error says how much the workspace held.
+//   - A workspace that cannot be scanned after the run fails closed: the
+//     files lists are empty and marked truncated (see execute) and, unless
+//     another limit already stopped the guest, the outcome is guest_error
+//     with the scan problem as the error; the guest's exit code is kept.
+//   - A workspace that ends over a limit the watchdog did not see in time
+//     keeps its outcome: it is reported by a security.violation (and a
+//     session refuses further executions).
+func (s *wasmSandbox) checkWorkspace(x *execution, res *Result, stop, final workspaceUse) workspaceUse {
+	p := x.policy
+	switch {
+	case x.stopped.Load() == stopWorkspace:
+		use := final
+		if !final.over(p.WorkspaceMaxBytes) {
+			use = stop // the guest removed files before it was trapped
+		}
+		res.Error = workspaceLimitError(use, p.WorkspaceMaxBytes, p.GuestWorkspace)
+		return use
+	case final.err != nil:
+		if res.Outcome == OutcomeOK || res.Outcome == OutcomeGuestError {
+			res.Outcome, res.Success = OutcomeGuestError, false
+			res.Error = workspaceLimitError(final, p.WorkspaceMaxBytes, p.GuestWorkspace)
+		}
+		return final
+	case final.over(p.WorkspaceMaxBytes):
+		return final
+	}
+	return workspaceUse{}
+}
+
+// workspaceLimitError is the one-line reason of an execution whose
+// workspace went over its limits.
+func workspaceLimitError(u workspaceUse, limit int64, guest string) string {
+	switch {
+	case u.err != nil:
+		return fmt.Sprintf("workspace %s could not be measured (%v), which counts as over workspace_max_bytes; write fewer or less deeply nested files, or delete files",
+			guest, oneLine(u.err.Error()))
+	case u.bytes <= limit && u.entries > maxWorkspaceEntries:
+		return fmt.Sprintf("workspace limit of %d files and directories exceeded (the code wrote %d bytes in %s to %s); write fewer files, or delete files",
+			maxWorkspaceEntries, u.bytes, entriesText(u.entries), guest)
+	}
+	return fmt.Sprintf("workspace limit of %d bytes exceeded (the code wrote %d bytes in %s to %s); write less, or delete files",
+		limit, u.bytes, entriesText(u.entries), guest)
+}
+
+func entriesText(n int64) string {
+	if n == 1 {
+		return "1 file"
+	}
+	return fmt.Sprintf("%d files and directories", n)
+}
+
+func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }
 
 // run sets up a fresh store for x and runs the guest in it. The first
 // error is the guest's (a trap or exit); the second means the host failed.
@@ -288,6 +384,11 @@ func (s *wasmSandbox) classify(x *execution, runErr error, res *Result) {
 	case x.stopped.Load() == stopCancelled:
 		res.Outcome = OutcomeTimeout
 		res.Error = "cancelled by the caller"
+	case x.stopped.Load() == stopWorkspace:
+		// The outcomes are a closed set: a guest stopped for filling its
+		// workspace is a guest error. execute fills in the numbers.
+		res.Outcome = OutcomeGuestError
+		res.Error = fmt.Sprintf("workspace limit of %d bytes exceeded", x.policy.WorkspaceMaxBytes)
 	// Fuel at zero is the signal: wasmtime-go v39's TrapCode constants are
 	// numbered differently from the C library's codes.
 	case !exited && res.FuelConsumed >= uint64(x.policy.FuelBudget):

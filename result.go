@@ -56,6 +56,10 @@ type Result struct {
 	FilesModified []string `json:"files_modified" jsonschema:"Workspace-relative paths (sorted) of files whose size, time or mode changed."`
 	// FilesDeleted lists files that disappeared.
 	FilesDeleted []string `json:"files_deleted" jsonschema:"Workspace-relative paths (sorted) of files that disappeared."`
+	// FilesTruncated is true when FilesCreated, FilesModified or
+	// FilesDeleted was cut at 1000 entries, or when the workspace could not
+	// be scanned after the execution (the lists are then empty).
+	FilesTruncated bool `json:"files_truncated,omitempty" jsonschema:"True when files_created, files_modified or files_deleted was cut at its first 1000 paths (sorted), or when the workspace could not be scanned after the execution (the lists are then empty). Absent when the lists are complete."`
 	// Runtime is the language runtime that ran the code.
 	Runtime Runtime `json:"runtime" jsonschema:"The language runtime that ran the code."`
 	// SessionID is the session the execution ran in, or empty.

@@ -628,25 +628,13 @@ func (st *SessionStore) log(ctx context.Context, level slog.Level, msg string, a
 }
 
 // workspaceSize adds up the sizes of everything below dir except
-// directories, without following symbolic links.
+// directories, without following symbolic links. It walks through an
+// os.Root (see wsScan), so deep paths are counted too; an error means the
+// workspace could not be measured, and callers treat it as full.
 func workspaceSize(dir string) (int64, error) {
-	var n int64
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == dir {
-				return err
-			}
-			return nil
-		}
-		if d.IsDir() {
-			return nil
-		}
-		if fi, err := d.Info(); err == nil {
-			n += fi.Size()
-		}
-		return nil
-	})
-	return n, err
+	s := &wsScan{}
+	err := s.scan(dir)
+	return s.bytes, err
 }
 
 // dirSize is workspaceSize for a whole session directory.

@@ -1,0 +1,270 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// deepDir is a workspace-relative directory whose host path is longer than
+// PATH_MAX once a workspace's host path is prefixed, though the guest path
+// itself is not: a walk by host path fails there with ENAMETOOLONG.
+var deepDir = func() string {
+	p := "."
+	for range 16 {
+		p += "/" + strings.Repeat("d", 250)
+	}
+	return p + "/" + strings.Repeat("e", 60)
+}()
+
+// pyDeepDir is Python that creates deepDir one level at a time.
+const pyDeepDir = `import os
+p = "."
+for i in range(16):
+    p += "/" + "d" * 250
+    os.mkdir(p)
+p += "/" + "e" * 60
+os.mkdir(p)
+`
+
+func TestWorkspaceScanDeepPath(t *testing.T) {
+	ws := t.TempDir()
+	r, err := os.OpenRoot(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := r.MkdirAll(deepDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteFile(deepDir+"/big.bin", make([]byte, 3000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteFile("top.txt", []byte("hi"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(ws) + len(deepDir); n < 4096 {
+		t.Fatalf("host path of %d bytes is not past PATH_MAX", n)
+	}
+
+	s, err := snapshot(ws)
+	if err != nil {
+		t.Fatalf("snapshot: %v", err)
+	}
+	deepFile := path.Clean(deepDir + "/big.bin")
+	if fs, ok := s.files[deepFile]; !ok || fs.size != 3000 || len(s.files) != 2 {
+		t.Errorf("snapshot files = %d entries, deep file %+v %v", len(s.files), fs, ok)
+	}
+	if s.bytes != 3002 || s.entries != 17+2 {
+		t.Errorf("snapshot bytes = %d, entries = %d; want 3002, 19", s.bytes, s.entries)
+	}
+	if n, err := workspaceSize(ws); err != nil || n != 3002 {
+		t.Errorf("workspaceSize = %d, %v; want 3002", n, err)
+	}
+}
+
+func TestWorkspaceScanTooDeepFails(t *testing.T) {
+	ws := t.TempDir()
+	r, err := os.OpenRoot(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := r.MkdirAll(strings.Repeat("a/", maxWorkspaceDepth+1), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := snapshot(ws); err == nil || !strings.Contains(err.Error(), "nested deeper") {
+		t.Errorf("snapshot of a too deep tree = %v, want an error", err)
+	}
+	if _, err := workspaceSize(ws); err == nil {
+		t.Error("workspaceSize of a too deep tree did not fail")
+	}
+}
+
+func TestDiffSnapshotsCapped(t *testing.T) {
+	before, after := map[string]fileState{}, map[string]fileState{}
+	for i := range maxFilesListed + 5 {
+		before[fmt.Sprintf("gone%05d", i)] = fileState{size: 1}
+		after[fmt.Sprintf("new%05d", i)] = fileState{size: 1}
+	}
+	before["same"], after["same"] = fileState{size: 1}, fileState{size: 1}
+	before["changed"], after["changed"] = fileState{size: 1}, fileState{size: 2}
+	c, m, d, cut := diffSnapshots(before, after)
+	if len(c) != maxFilesListed || len(d) != maxFilesListed || !cut || !slices.IsSorted(c) || c[0] != "new00000" {
+		t.Errorf("created %d, deleted %d, truncated %v", len(c), len(d), cut)
+	}
+	if len(m) != 1 || m[0] != "changed" {
+		t.Errorf("modified = %v", m)
+	}
+	if _, _, _, cut := diffSnapshots(map[string]fileState{}, map[string]fileState{"a": {}}); cut {
+		t.Error("a short diff is marked truncated")
+	}
+}
+
+// wantWorkspaceStop fails unless res is a guest stopped by the workspace
+// watchdog, well before its deadline.
+func wantWorkspaceStop(t *testing.T, res *Result, msg string) {
+	t.Helper()
+	wantOutcome(t, res, OutcomeGuestError)
+	if res.ExitCode != -1 || !strings.Contains(res.Error, msg) || strings.Contains(res.Error, "\n") {
+		t.Errorf("exit code %d, error %q; want -1 and %q", res.ExitCode, res.Error, msg)
+	}
+	if res.DurationMS > 10_000 {
+		t.Errorf("stopped after %d ms", res.DurationMS)
+	}
+}
+
+// workspaceViolations returns the workspace_limit violations logged.
+func workspaceViolations(ev *eventLog) []map[string]string {
+	var out []map[string]string
+	for _, v := range ev.find(EventSecurityViolation) {
+		if v["kind"] == ViolationWorkspaceLimit {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func TestWorkspaceLimitDeepPath(t *testing.T) {
+	const limit = 1 << 20
+	write := pyDeepDir + "open(p + '/big.bin', 'wb').write(b'x' * 4_000_000)\n"
+
+	t.Run("stopped", func(t *testing.T) {
+		// The guest sleeps after writing: the watchdog must wake it.
+		ev := &eventLog{}
+		sb := newSandbox(t, Python, Policy{WorkspaceMaxBytes: limit, Timeout: 20 * time.Second}, WithLogger(slog.New(ev)))
+		res := run(t, sb, write+"import time\ntime.sleep(15)\nprint('not stopped')")
+		wantWorkspaceStop(t, res, "workspace limit of 1048576 bytes exceeded (the code wrote 4000000 bytes in 18 files and directories to /app)")
+		if len(res.FilesCreated) != 1 || !strings.HasSuffix(res.FilesCreated[0], "/big.bin") || len(res.FilesCreated[0]) < 4000 {
+			t.Errorf("files_created = %.200q", res.FilesCreated)
+		}
+		v := workspaceViolations(ev)
+		if len(v) != 1 || v[0]["limit"] != "1048576" || v[0]["observed"] != "4000000" || v[0]["unit"] != "bytes" {
+			t.Errorf("workspace_limit violations = %v", v)
+		}
+	})
+	t.Run("ends over the limit", func(t *testing.T) {
+		// A guest that ends before the watchdog looks is still reported.
+		ev := &eventLog{}
+		sb := newSandbox(t, Python, Policy{WorkspaceMaxBytes: limit}, WithLogger(slog.New(ev)))
+		res := run(t, sb, write)
+		if !res.Success && !strings.Contains(res.Error, "workspace limit of 1048576 bytes exceeded") {
+			t.Errorf("outcome %s, error %q", res.Outcome, res.Error)
+		}
+		if len(res.FilesCreated) != 1 {
+			t.Errorf("files_created = %.200q", res.FilesCreated)
+		}
+		if v := workspaceViolations(ev); len(v) != 1 || v[0]["observed"] != "4000000" {
+			t.Errorf("workspace_limit violations = %v", v)
+		}
+	})
+}
+
+func TestWorkspaceLimitWriteLoop(t *testing.T) {
+	for _, tc := range []struct {
+		rt   Runtime
+		code string
+	}{
+		{Python, "f = open('big.bin', 'wb')\nwhile True:\n    f.write(b'x' * 65536)"},
+		{JavaScript, "const fs = require('fs')\nconst b = 'x'.repeat(65536)\nwhile (true) fs.appendFileSync('big.bin', b)"},
+	} {
+		t.Run(string(tc.rt), func(t *testing.T) {
+			ev := &eventLog{}
+			sb := newSandbox(t, tc.rt, Policy{WorkspaceMaxBytes: 4 << 20, Timeout: 20 * time.Second, FuelBudget: 1e12},
+				WithLogger(slog.New(ev)))
+			res := run(t, sb, tc.code)
+			wantWorkspaceStop(t, res, "workspace limit of 4194304 bytes exceeded (the code wrote ")
+			if v := workspaceViolations(ev); len(v) != 1 {
+				t.Errorf("workspace_limit violations = %v", v)
+			} else if n, _ := strconv.ParseInt(v[0]["observed"], 10, 64); n <= 4<<20 {
+				t.Errorf("observed %d bytes", n)
+			}
+		})
+	}
+}
+
+func TestWorkspaceLimitEntries(t *testing.T) {
+	old := maxWorkspaceEntries
+	maxWorkspaceEntries = 300
+	t.Cleanup(func() { maxWorkspaceEntries = old })
+
+	ev := &eventLog{}
+	sb := newSandbox(t, Python, Policy{Timeout: 20 * time.Second, FuelBudget: 1e12}, WithLogger(slog.New(ev)))
+	res := run(t, sb, "i = 0\nwhile True:\n    open(f'f{i}', 'w').close()\n    i += 1")
+	wantWorkspaceStop(t, res, "workspace limit of 300 files and directories exceeded (the code wrote 0 bytes in ")
+	if len(res.FilesCreated) <= 300 {
+		t.Errorf("files_created has %d entries", len(res.FilesCreated))
+	}
+	if v := workspaceViolations(ev); len(v) != 1 || v[0]["unit"] != "entries" || v[0]["limit"] != "300" {
+		t.Errorf("workspace_limit violations = %v", v)
+	}
+
+	// A workspace already over the cap is refused before anything runs.
+	ws := t.TempDir()
+	for i := range 301 {
+		if err := os.WriteFile(fmt.Sprintf("%s/f%d", ws, i), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sb = newSandbox(t, Python, Policy{Workspace: ws})
+	if _, err := sb.Execute(context.Background(), "print(1)"); !errors.Is(err, ErrWorkspaceFull) {
+		t.Errorf("Execute in a workspace over the cap = %v, want ErrWorkspaceFull", err)
+	}
+}
+
+func TestWorkspaceTooDeepFailsClosed(t *testing.T) {
+	ev := &eventLog{}
+	sb := newSandbox(t, Python, Policy{}, WithLogger(slog.New(ev)))
+	res := run(t, sb, fmt.Sprintf("import os\nos.makedirs('a/' * %d)\nopen('x', 'w').write('x')", maxWorkspaceDepth+10))
+	wantOutcome(t, res, OutcomeGuestError)
+	if !strings.Contains(res.Error, "could not be measured") || !strings.Contains(res.Error, "nested deeper than 256 levels") {
+		t.Errorf("error = %q", res.Error)
+	}
+	if v := workspaceViolations(ev); len(v) != 1 || v[0]["error"] == "" {
+		t.Errorf("workspace_limit violations = %v", v)
+	}
+}
+
+func TestFilesListsTruncated(t *testing.T) {
+	sb := newSandbox(t, Python, Policy{})
+	res := run(t, sb, "for i in range(1100):\n    open(f'f{i:04}', 'w').close()")
+	wantOutcome(t, res, OutcomeOK)
+	if len(res.FilesCreated) != maxFilesListed || !res.FilesTruncated || res.FilesCreated[0] != "f0000" || res.FilesCreated[999] != "f0999" {
+		t.Errorf("files_created has %d entries (truncated %v)", len(res.FilesCreated), res.FilesTruncated)
+	}
+	res = run(t, sb, "open('one', 'w').close()")
+	if len(res.FilesCreated) != 1 || res.FilesTruncated {
+		t.Errorf("files_created = %v (truncated %v)", res.FilesCreated, res.FilesTruncated)
+	}
+}
+
+func TestSessionWorkspaceWatchdogCountsExistingFiles(t *testing.T) {
+	st, ev := newStore(t)
+	ctx := context.Background()
+	s := mustCreate(t, st, SessionConfig{Policy: Policy{WorkspaceMaxBytes: 2 << 20}})
+	if err := s.WriteFile(ctx, "old.bin", make([]byte, 1_500_000)); err != nil {
+		t.Fatal(err)
+	}
+	// 1.5 MB already there plus 1 MB is over 2 MiB, though this
+	// execution alone writes less.
+	res := execIn(t, s, "open('new.bin', 'wb').write(b'x' * 1_000_000)\nimport time\ntime.sleep(15)")
+	wantWorkspaceStop(t, res, "workspace limit of 2097152 bytes exceeded (the code wrote 2500000 bytes in 2 files and directories to /app)")
+	if v := workspaceViolations(ev); len(v) != 1 || v[0]["observed"] != "2500000" {
+		t.Errorf("workspace_limit violations = %v", v)
+	}
+	if _, err := s.Execute(ctx, "print(1)"); !errors.Is(err, ErrWorkspaceFull) {
+		t.Fatalf("Execute over the limit = %v, want ErrWorkspaceFull", err)
+	}
+	if err := s.RemoveFile(ctx, "new.bin"); err != nil {
+		t.Fatal(err)
+	}
+	wantOutcome(t, execIn(t, s, "print(1)"), OutcomeOK)
+}
