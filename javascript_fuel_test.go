@@ -1,5 +1,7 @@
 package sandbox
+
 import "testing"
+
 func TestJavaScriptFuelIsDeterministic(t *testing.T) {
 	sb := newSandbox(t, JavaScript, Policy{})
 	var fuel []uint64
