@@ -46,9 +46,10 @@ var (
 	// settings, such as a different runtime or policy than it was created with.
 	ErrSessionConflict = errors.New("conflicts with the session")
 
-	// ErrWorkspaceFull means a session's workspace holds more than its
-	// policy's workspace_max_bytes; remove files before executing again.
-	ErrWorkspaceFull = errors.New("session workspace full")
+	// ErrWorkspaceFull means the workspace (a session's, or the policy's
+	// workspace directory) holds more than workspace_max_bytes, or cannot be
+	// measured; remove files before executing again.
+	ErrWorkspaceFull = errors.New("workspace full")
 
 	// ErrFileAccess means a host-side file operation on a session's
 	// workspace failed: the path is missing, leaves the workspace, is too

@@ -172,7 +172,11 @@ func (s *wasmSandbox) execute(ctx context.Context, code string, p Policy, sessio
 	}
 	start := time.Now()
 	x.deadline = start.Add(p.Timeout)
-	wd := watchWorkspace(x, ws)
+	var extra []string
+	if st := x.guestState(); st != nil && st.stage != "" {
+		extra = append(extra, st.stage)
+	}
+	wd := watchWorkspace(x, ws, extra...)
 	runErr, err := s.run(x)
 	wd.stop()
 	if err != nil {

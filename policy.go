@@ -66,8 +66,10 @@ type Policy struct {
 	Env map[string]string `json:"env,omitempty" toml:"env,omitempty" jsonschema:"The complete guest environment (name to value). Absent means the runtime defaults; an empty object means no variables at all."`
 	// Argv is the guest's argv. Nil means the runtime's defaults.
 	Argv []string `json:"argv,omitempty" toml:"argv,omitempty" jsonschema:"The guest argv. Absent means the runtime defaults."`
-	// WorkspaceMaxBytes caps the total size of a session's workspace.
-	WorkspaceMaxBytes int64 `json:"workspace_max_bytes,omitempty" toml:"workspace_max_bytes,omitempty" jsonschema:"Cap on the total size of a session's workspace in bytes. 0 or absent means the default, 1073741824 (1 GiB)."`
+	// WorkspaceMaxBytes caps the total size of the workspace, checked while
+	// the guest runs (a guest that writes past it is stopped) and before an
+	// execution starts (a workspace already over it is refused).
+	WorkspaceMaxBytes int64 `json:"workspace_max_bytes,omitempty" toml:"workspace_max_bytes,omitempty" jsonschema:"Cap on the total size of the workspace in bytes, checked while the guest runs: a guest that writes past it is stopped, and a workspace already over it is refused. 0 or absent means the default, 1073741824 (1 GiB)."`
 }
 
 // Mount exposes a host directory to the guest.

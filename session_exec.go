@@ -48,7 +48,11 @@ func (s *wasmSandbox) executeInSession(ctx context.Context, sess *Session, code 
 	}
 	used, err := workspaceSize(p.Workspace)
 	if err != nil {
-		return nil, fmt.Errorf("%w: session %s: measuring the workspace: %v", ErrInternal, sess.id, err)
+		// A workspace that cannot be measured (nested deeper than a scan
+		// follows) is refused like a full one: what a guest left there
+		// must be removed before the session runs again.
+		return nil, fmt.Errorf("%w: session %s: the workspace cannot be measured (%v); remove files or reset the session and try again",
+			ErrWorkspaceFull, sess.id, err)
 	}
 	if used > p.WorkspaceMaxBytes {
 		return nil, fmt.Errorf("%w: session %s: the workspace holds %d bytes, over workspace_max_bytes (%d); remove files (Session.RemoveFile, or reset the session) and try again",
@@ -99,7 +103,7 @@ func (s *wasmSandbox) executeInSession(ctx context.Context, sess *Session, code 
 		if len(st.notKept) > 0 {
 			res.GlobalsNotPersisted = st.notKept
 		}
-		if res.Outcome == OutcomeGuestError {
+		if res.Outcome == OutcomeGuestError && res.ExitCode >= 0 {
 			// The notes persist.py writes to stderr are not the reason.
 			res.Error = guestErrorLine(withoutNotes(res.Stderr), res.ExitCode)
 		}

@@ -1,6 +1,10 @@
 package sandbox
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"time"
+)
 
 // A guest stopped by a limit keeps the previous state, even when it arranged
 // to save its globals on the way out (an atexit hook that then burns fuel).
@@ -14,5 +18,17 @@ func TestSessionStateNotSavedWhenALimitStopsTheGuest(t *testing.T) {
 	wantOutcome(t, res, OutcomeOK)
 	if res.Stdout != "1\n" {
 		t.Fatalf("state after a limit: %q, want the previous 1", res.Stdout)
+	}
+}
+
+// The state stage a persisting Python session mounts counts towards the
+// workspace limit, so it cannot be used to fill the disk either.
+func TestSessionStateStageCountsTowardsTheLimit(t *testing.T) {
+	st, _ := newStore(t)
+	s := mustCreate(t, st, SessionConfig{AutoPersistGlobals: true, Policy: Policy{WorkspaceMaxBytes: 1 << 20, Timeout: 20 * time.Second}})
+	res := execIn(t, s, "import time\nf = open('/.wasmsandbox-state/junk', 'wb')\nwhile True:\n    f.write(b'x' * 65536)\n    time.sleep(0.001)")
+	wantOutcome(t, res, OutcomeGuestError)
+	if res.ExitCode != -1 || !strings.Contains(res.Error, "workspace limit") {
+		t.Fatalf("exit %d error %q", res.ExitCode, res.Error)
 	}
 }

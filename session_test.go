@@ -486,8 +486,12 @@ func TestSessionWorkspaceLimit(t *testing.T) {
 	ctx := context.Background()
 	s := mustCreate(t, st, SessionConfig{Policy: Policy{WorkspaceMaxBytes: 1000}})
 
+	// Whether the watchdog stops this run or it ends first and is reported
+	// afterwards depends on timing; either way the next run is refused.
 	res := execIn(t, s, "open('big.bin', 'wb').write(b'x' * 2000)")
-	wantOutcome(t, res, OutcomeOK)
+	if res.Outcome != OutcomeOK && !strings.Contains(res.Error, "workspace limit") {
+		t.Fatalf("overfilling run: %s: %s", res.Outcome, res.Error)
+	}
 	var found bool
 	for _, v := range ev.find(EventSecurityViolation) {
 		if v["kind"] == ViolationWorkspaceLimit && v["limit"] == "1000" && v["observed"] == "2000" && v["session_id"] == s.ID() {

@@ -235,8 +235,10 @@ type watchdog struct {
 	use workspaceUse
 }
 
-// watchWorkspace starts the watchdog of x, whose workspace is dir.
-func watchWorkspace(x *execution, dir string) *watchdog {
+// watchWorkspace starts the watchdog of x, whose workspace is dir. Any
+// extra directories the guest can write (a session's state stage) count
+// towards the same limits.
+func watchWorkspace(x *execution, dir string, extra ...string) *watchdog {
 	w := &watchdog{done: make(chan struct{})}
 	limit := x.policy.WorkspaceMaxBytes
 	w.wg.Go(func() {
@@ -261,6 +263,12 @@ func watchWorkspace(x *execution, dir string) *watchdog {
 				return s.bytes > limit || s.entries > maxWorkspaceEntries
 			}}
 			err := s.scan(dir)
+			for _, d := range extra {
+				if err != nil {
+					break
+				}
+				err = s.scan(d)
+			}
 			use := workspaceUse{bytes: s.bytes, entries: s.entries}
 			if err != nil && err != errScanStopped {
 				use.err = err

@@ -95,6 +95,12 @@ func (s *server) hint(res *sandbox.Result, p sandbox.Policy) string {
 	var h string
 	switch res.Outcome {
 	case sandbox.OutcomeGuestError:
+		if res.ExitCode < 0 {
+			// Stopped by the host, not by its own failure: the error says
+			// why (the workspace limit).
+			h = "The code was stopped: " + res.Error + ". Write less to the workspace (or delete files, or call reset_workspace in a session) and run it again."
+			break
+		}
 		h = "The code failed (exception, syntax error or non-zero exit). Read stderr for the traceback, fix the code and run it again."
 	case sandbox.OutcomeOutOfFuel:
 		h = fmt.Sprintf("The code used up its instruction budget (fuel_budget %s). It may loop forever, or do far more work than needed: make the work smaller or faster (fewer iterations, a better algorithm, a sample of the data).", textfmt.Digits(p.FuelBudget))
