@@ -315,7 +315,7 @@ func (st *SessionStore) Create(ctx context.Context, cfg SessionConfig) (*Session
 		return nil, fmt.Errorf("%w: state_max_bytes = %d: must not be negative", ErrInvalidPolicy, cfg.StateMaxBytes)
 	}
 	p := cfg.Policy.WithDefaults()
-	if err := validateSessionPolicy(p); err != nil {
+	if err := validateSessionPolicy(p, st.root); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -368,8 +368,9 @@ func (st *SessionStore) Create(ctx context.Context, cfg SessionConfig) (*Session
 	return s, nil
 }
 
-// validateSessionPolicy checks p (with defaults) for use by a session.
-func validateSessionPolicy(p Policy) error {
+// validateSessionPolicy checks p (with defaults) for use by a session of
+// the store at root.
+func validateSessionPolicy(p Policy, root string) error {
 	var errs []FieldError
 	if p.Workspace != "" {
 		errs = append(errs, FieldError{Field: "workspace", Value: p.Workspace,
@@ -391,6 +392,22 @@ func validateSessionPolicy(p Policy) error {
 			return err
 		}
 		errs = append(errs, pe.Fields...)
+	} else {
+		// Every session's workspace lives under the store's root, so a
+		// read-only mount there would expose (or, covering the root, make
+		// writable) session files: check the mounts against the root as
+		// if it were the workspace.
+		q := p
+		q.Workspace = root
+		var pe *PolicyError
+		if errors.As(q.Validate(), &pe) {
+			for _, f := range pe.Fields {
+				if strings.HasPrefix(f.Field, "mounts[") {
+					f.Reason += " (here the workspace is the session store " + root + ")"
+					errs = append(errs, f)
+				}
+			}
+		}
 	}
 	if len(errs) > 0 {
 		return &PolicyError{Fields: errs}

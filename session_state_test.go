@@ -1,6 +1,10 @@
 package sandbox
 
 import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -30,5 +34,28 @@ func TestSessionStateStageCountsTowardsTheLimit(t *testing.T) {
 	wantOutcome(t, res, OutcomeGuestError)
 	if res.ExitCode != -1 || !strings.Contains(res.Error, "workspace limit") {
 		t.Fatalf("exit %d error %q", res.ExitCode, res.Error)
+	}
+}
+
+// A read-only mount overlapping the session store would expose other
+// sessions' files (or make them writable through the workspace): refused at
+// creation, naming the mount.
+func TestSessionRefusesMountsOverTheStore(t *testing.T) {
+	root := t.TempDir()
+	st, err := OpenSessionStore(root, WithRuntimeDir(testHome))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inside := filepath.Join(root, "peek")
+	if err := os.Mkdir(inside, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for name, host := range map[string]string{"inside the store": inside, "containing the store": filepath.Dir(root)} {
+		t.Run(name, func(t *testing.T) {
+			_, err := st.Create(context.Background(), SessionConfig{Policy: Policy{Mounts: []Mount{{Host: host, Guest: "/data"}}}})
+			if !errors.Is(err, ErrInvalidPolicy) || !strings.Contains(err.Error(), "mounts[0].host") {
+				t.Fatalf("Create = %v", err)
+			}
+		})
 	}
 }
