@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/wasmsandbox/sandbox/internal/atomicfile"
 )
 
 // State persistence (auto_persist_globals).
@@ -150,30 +152,9 @@ func readState(dir, id string, max int64) ([]byte, error) {
 // writeState replaces the saved payload in dir atomically.
 func writeState(dir string, payload []byte) error {
 	sum := sha256.Sum256(payload)
-	f, err := os.CreateTemp(dir, stateFile+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, werr := fmt.Fprintf(f, "%s %d %s\n", stateMagic, len(payload), hex.EncodeToString(sum[:]))
-	if werr == nil {
-		_, werr = f.Write(payload)
-	}
-	if werr == nil {
-		werr = f.Sync()
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, filepath.Join(dir, stateFile))
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return werr
-	}
-	syncDir(dir)
-	return nil
+	header := fmt.Sprintf("%s %d %s\n", stateMagic, len(payload), hex.EncodeToString(sum[:]))
+	data := append([]byte(header), payload...)
+	return atomicfile.WriteFile(filepath.Join(dir, stateFile), data, 0o600, stateFile+".tmp-*")
 }
 
 // stageReport is the report.json a guest writes into its stage directory

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"time"
+
+	"github.com/wasmsandbox/sandbox/internal/atomicfile"
 )
 
 // metaFile is the name of a session's metadata file; metaVersion is the
@@ -112,36 +114,11 @@ func writeMeta(dir string, m *sessionMeta) error {
 		return err
 	}
 	data = append(data, '\n')
-	f, err := os.CreateTemp(dir, metaTmp+"*")
-	if err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dir, metaFile), data, 0o600, metaTmp+"*"); err != nil {
 		return err
-	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	if werr == nil {
-		werr = f.Sync()
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, filepath.Join(dir, metaFile))
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return werr
 	}
 	for _, old := range leftoverMetaTemps(dir) {
 		os.Remove(filepath.Join(dir, old))
 	}
-	syncDir(dir)
 	return nil
-}
-
-// syncDir makes a rename in dir durable where the platform allows it.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
 }

@@ -10,6 +10,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/wasmsandbox/sandbox/internal/atomicfile"
 )
 
 // Sentinel errors. Errors returned by this package wrap one of these when
@@ -159,39 +161,5 @@ func writeMarker(dir string, a Artifact, st fs.FileInfo) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, markerName), append(b, '\n'), 0o644)
-}
-
-// writeFileAtomic writes data to a temporary file in the same directory,
-// syncs it and renames it over name.
-func writeFileAtomic(name string, data []byte, perm os.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(name), ".tmp-"+filepath.Base(name)+"-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if _, err := f.Write(data); err != nil {
-		return err
-	}
-	if err := f.Chmod(perm); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, name); err != nil {
-		return err
-	}
-	ok = true
-	return nil
+	return atomicfile.WriteFile(filepath.Join(dir, markerName), append(b, '\n'), 0o644, ".tmp-"+markerName+"-*")
 }
