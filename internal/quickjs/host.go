@@ -423,6 +423,30 @@ func (r *run) fsys() (*vfs.FS, error) {
 	return r.h.FS, nil
 }
 
+// fsDo runs op on the guest file system, or fails as fsys does when there
+// is none. Its error is a file system error, for fsFail.
+func fsDo[T any](r *run, op func(*vfs.FS) (T, error)) (T, error) {
+	fsys, err := r.fsys()
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return op(fsys)
+}
+
+// fsUpdate runs op, which changes the guest file system, and returns true,
+// or fails through fsFail.
+func (r *run) fsUpdate(op func(*vfs.FS) error) (int32, error) {
+	fsys, err := r.fsys()
+	if err == nil {
+		err = op(fsys)
+	}
+	if err != nil {
+		return r.fsFail(err)
+	}
+	return r.boolean(true)
+}
+
 // fsPath reads args[i] and resolves it against Cwd.
 func (r *run) fsPath(args []int32, i int) (string, error) {
 	s, err := r.argString(args, i)
@@ -435,25 +459,31 @@ func (r *run) fsPath(args []int32, i int) (string, error) {
 	return r.resolve(s), nil
 }
 
-// hostFSRead(path, asText) -> string | Uint8Array
-func hostFSRead(r *run, args []int32) (int32, error) {
+// fsPathFlag reads the (path, flag) arguments of fsRead, fsMkdir and fsRm;
+// the flag is set when args[1] is a non-zero number.
+func (r *run) fsPathFlag(args []int32) (string, bool, error) {
 	p, err := r.fsPath(args, 0)
 	if err != nil {
-		return 0, err
+		return "", false, err
 	}
-	asText, err := r.argNum(args, 1)
+	f, err := r.argNum(args, 1)
+	if err != nil {
+		return "", false, err
+	}
+	return p, f != 0, nil
+}
+
+// hostFSRead(path, asText) -> string | Uint8Array
+func hostFSRead(r *run, args []int32) (int32, error) {
+	p, asText, err := r.fsPathFlag(args)
 	if err != nil {
 		return 0, err
 	}
-	fsys, err := r.fsys()
+	data, err := fsDo(r, func(fsys *vfs.FS) ([]byte, error) { return fsys.ReadFile(p, r.maxRead()) })
 	if err != nil {
 		return r.fsFail(err)
 	}
-	data, err := fsys.ReadFile(p, r.maxRead())
-	if err != nil {
-		return r.fsFail(err)
-	}
-	if asText != 0 {
+	if asText {
 		return r.newString(strings.ToValidUTF8(string(data), "\uFFFD"))
 	}
 	return r.newBytes(data)
@@ -473,14 +503,7 @@ func hostFSWrite(r *run, args []int32) (int32, error) {
 	if err != nil {
 		return 0, err
 	}
-	fsys, err := r.fsys()
-	if err != nil {
-		return r.fsFail(err)
-	}
-	if err := fsys.WriteFile(p, data, appendFlag != 0); err != nil {
-		return r.fsFail(err)
-	}
-	return r.boolean(true)
+	return r.fsUpdate(func(fsys *vfs.FS) error { return fsys.WriteFile(p, data, appendFlag != 0) })
 }
 
 func statJSON(fi vfs.Info) map[string]any {
@@ -508,11 +531,7 @@ func hostFSStat(r *run, args []int32) (int32, error) {
 	if err != nil {
 		return 0, err
 	}
-	fsys, err := r.fsys()
-	if err != nil {
-		return r.fsFail(err)
-	}
-	fi, err := fsys.Stat(p)
+	fi, err := fsDo(r, func(fsys *vfs.FS) (vfs.Info, error) { return fsys.Stat(p) })
 	if err != nil {
 		return r.fsFail(err)
 	}
@@ -525,11 +544,7 @@ func hostFSReaddir(r *run, args []int32) (int32, error) {
 	if err != nil {
 		return 0, err
 	}
-	fsys, err := r.fsys()
-	if err != nil {
-		return r.fsFail(err)
-	}
-	list, err := fsys.ReadDir(p)
+	list, err := fsDo(r, func(fsys *vfs.FS) ([]vfs.Info, error) { return fsys.ReadDir(p) })
 	if err != nil {
 		return r.fsFail(err)
 	}
@@ -542,42 +557,20 @@ func hostFSReaddir(r *run, args []int32) (int32, error) {
 
 // hostFSMkdir(path, recursive) -> true
 func hostFSMkdir(r *run, args []int32) (int32, error) {
-	p, err := r.fsPath(args, 0)
+	p, rec, err := r.fsPathFlag(args)
 	if err != nil {
 		return 0, err
 	}
-	rec, err := r.argNum(args, 1)
-	if err != nil {
-		return 0, err
-	}
-	fsys, err := r.fsys()
-	if err != nil {
-		return r.fsFail(err)
-	}
-	if err := fsys.Mkdir(p, rec != 0); err != nil {
-		return r.fsFail(err)
-	}
-	return r.boolean(true)
+	return r.fsUpdate(func(fsys *vfs.FS) error { return fsys.Mkdir(p, rec) })
 }
 
 // hostFSRm(path, recursive) -> true
 func hostFSRm(r *run, args []int32) (int32, error) {
-	p, err := r.fsPath(args, 0)
+	p, rec, err := r.fsPathFlag(args)
 	if err != nil {
 		return 0, err
 	}
-	rec, err := r.argNum(args, 1)
-	if err != nil {
-		return 0, err
-	}
-	fsys, err := r.fsys()
-	if err != nil {
-		return r.fsFail(err)
-	}
-	if err := fsys.Remove(p, rec != 0); err != nil {
-		return r.fsFail(err)
-	}
-	return r.boolean(true)
+	return r.fsUpdate(func(fsys *vfs.FS) error { return fsys.Remove(p, rec) })
 }
 
 // hostFSRename(from, to) -> true
@@ -590,14 +583,7 @@ func hostFSRename(r *run, args []int32) (int32, error) {
 	if err != nil {
 		return 0, err
 	}
-	fsys, err := r.fsys()
-	if err != nil {
-		return r.fsFail(err)
-	}
-	if err := fsys.Rename(from, to); err != nil {
-		return r.fsFail(err)
-	}
-	return r.boolean(true)
+	return r.fsUpdate(func(fsys *vfs.FS) error { return fsys.Rename(from, to) })
 }
 
 // hostFSError() -> JSON {code, syscall, path, dest, message} of the last failure.
