@@ -112,27 +112,39 @@ func newSessionFlags(sub, synopsis, about string) *sessionFlags {
 	return f
 }
 
-// store opens the session store; on failure it reports and returns the status.
-func (f *sessionFlags) store(stderr io.Writer) (*sandbox.SessionStore, int, bool) {
-	dir := f.dir
+// openStore opens the session store in dir (relative to the working
+// directory; "" for the default) for the command cmd; on failure it reports
+// and returns the status.
+func openStore(dir, cmd string, stderr io.Writer) (*sandbox.SessionStore, int, bool) {
 	if dir != "" {
 		dir = absPath(dir)
 	}
 	st, err := sandbox.OpenSessionStore(dir)
 	if err != nil {
-		printError(stderr, f.cmd, err)
+		printError(stderr, cmd, err)
 		return nil, sessionExit(err), false
 	}
 	return st, 0, true
 }
 
-// open validates id (nothing is touched when it is malformed) and opens
-// the session.
-func (f *sessionFlags) open(id string, stderr io.Writer) (*sandbox.Session, int, bool) {
+// store opens the session store; on failure it reports and returns the status.
+func (f *sessionFlags) store(stderr io.Writer) (*sandbox.SessionStore, int, bool) {
+	return openStore(f.dir, f.cmd, stderr)
+}
+
+// storeFor validates id (nothing is touched when it is malformed) and opens
+// the session store.
+func (f *sessionFlags) storeFor(id string, stderr io.Writer) (*sandbox.SessionStore, int, bool) {
 	if err := sandbox.ValidateSessionID(id); err != nil {
 		return nil, f.fail(stderr, "%v", err), false
 	}
-	st, status, ok := f.store(stderr)
+	return f.store(stderr)
+}
+
+// open validates id (nothing is touched when it is malformed) and opens
+// the session.
+func (f *sessionFlags) open(id string, stderr io.Writer) (*sandbox.Session, int, bool) {
+	st, status, ok := f.storeFor(id, stderr)
 	if !ok {
 		return nil, status, false
 	}
@@ -167,15 +179,34 @@ func sessionExit(err error) int {
 	return exitFor(err)
 }
 
-// positional checks the number of positional arguments.
-func (f *sessionFlags) positional(stderr io.Writer, pos []string, min, max int) (int, bool) {
+// parseArgs parses args and checks that min to max positional arguments
+// remain; it returns them.
+func (f *sessionFlags) parseArgs(args []string, stdout, stderr io.Writer, min, max int) ([]string, int, bool) {
+	pos, status, ok := f.parse(args, stdout, stderr)
+	if !ok {
+		return nil, status, false
+	}
 	switch {
 	case len(pos) < min:
-		return f.fail(stderr, "missing argument (usage: %s %s %s)", progName, f.cmd, f.synopsis), false
+		return nil, f.fail(stderr, "missing argument (usage: %s %s %s)", progName, f.cmd, f.synopsis), false
 	case len(pos) > max:
-		return f.fail(stderr, "unexpected argument %q", pos[max]), false
+		return nil, f.fail(stderr, "unexpected argument %q", pos[max]), false
 	}
-	return 0, true
+	return pos, 0, true
+}
+
+// parseOpen is parseArgs for a subcommand whose first of 1 to max
+// positional arguments is a session ID: it opens that session too.
+func (f *sessionFlags) parseOpen(args []string, stdout, stderr io.Writer, max int) (*sandbox.Session, []string, int, bool) {
+	pos, status, ok := f.parseArgs(args, stdout, stderr, 1, max)
+	if !ok {
+		return nil, nil, status, false
+	}
+	s, status, ok := f.open(pos[0], stderr)
+	if !ok {
+		return nil, nil, status, false
+	}
+	return s, pos, 0, true
 }
 
 // printJSON writes v as indented JSON on stdout.
@@ -213,11 +244,8 @@ func sessionCreate(ctx context.Context, args []string, stdout, stderr io.Writer)
 	f.Var(&ro.mounts, "mount", "mount host directory HOST at guest path GUEST, read-only unless :rw\n(`HOST:GUEST[:rw]`; repeatable)")
 	f.Var(&wsMax, "workspace-max", "cap on the workspace's total size in `BYTES`, e.g. 100MiB (policy workspace_max_bytes; default 1GiB)")
 	f.Var(&stateMax, "state-max", "cap on the saved globals in `BYTES` (default 16MiB)")
-	pos, status, ok := f.parse(args, stdout, stderr)
+	_, status, ok := f.parseArgs(args, stdout, stderr, 0, 0)
 	if !ok {
-		return status
-	}
-	if status, ok := f.positional(stderr, pos, 0, 0); !ok {
 		return status
 	}
 	rt, err := sandbox.ParseRuntime(strings.ToLower(lang))
@@ -258,11 +286,8 @@ func sessionCreate(ctx context.Context, args []string, stdout, stderr io.Writer)
 
 func sessionList(args []string, stdout, stderr io.Writer) int {
 	f := newSessionFlags("list", "[flags]", "Lists the sessions, most recently used first. A session whose metadata is\ndamaged is listed with the reason.")
-	pos, status, ok := f.parse(args, stdout, stderr)
+	_, status, ok := f.parseArgs(args, stdout, stderr, 0, 0)
 	if !ok {
-		return status
-	}
-	if status, ok := f.positional(stderr, pos, 0, 0); !ok {
 		return status
 	}
 	st, status, ok := f.store(stderr)
@@ -301,14 +326,7 @@ func sessionList(args []string, stdout, stderr io.Writer) int {
 
 func sessionInfo(args []string, stdout, stderr io.Writer) int {
 	f := newSessionFlags("info", "ID [flags]", "Shows a session: runtime, policy, times, executions and sizes.")
-	pos, status, ok := f.parse(args, stdout, stderr)
-	if !ok {
-		return status
-	}
-	if status, ok := f.positional(stderr, pos, 1, 1); !ok {
-		return status
-	}
-	s, status, ok := f.open(pos[0], stderr)
+	s, _, status, ok := f.parseOpen(args, stdout, stderr, 1)
 	if !ok {
 		return status
 	}
@@ -344,18 +362,12 @@ func sessionInfo(args []string, stdout, stderr io.Writer) int {
 
 func sessionRm(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	f := newSessionFlags("rm", "ID [flags]", "Deletes a session and everything in it, waiting for a run in it to finish.")
-	pos, status, ok := f.parse(args, stdout, stderr)
+	pos, status, ok := f.parseArgs(args, stdout, stderr, 1, 1)
 	if !ok {
 		return status
 	}
-	if status, ok := f.positional(stderr, pos, 1, 1); !ok {
-		return status
-	}
 	id := pos[0]
-	if err := sandbox.ValidateSessionID(id); err != nil {
-		return f.fail(stderr, "%v", err)
-	}
-	st, status, ok := f.store(stderr)
+	st, status, ok := f.storeFor(id, stderr)
 	if !ok {
 		return status
 	}
@@ -371,14 +383,7 @@ func sessionRm(ctx context.Context, args []string, stdout, stderr io.Writer) int
 
 func sessionReset(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	f := newSessionFlags("reset", "ID [flags]", "Empties a session's workspace and drops its saved globals; its ID, language\nand policy stay.")
-	pos, status, ok := f.parse(args, stdout, stderr)
-	if !ok {
-		return status
-	}
-	if status, ok := f.positional(stderr, pos, 1, 1); !ok {
-		return status
-	}
-	s, status, ok := f.open(pos[0], stderr)
+	s, _, status, ok := f.parseOpen(args, stdout, stderr, 1)
 	if !ok {
 		return status
 	}
@@ -423,11 +428,8 @@ func sessionPrune(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	var keep int
 	f.Var(&older, "older-than", "delete sessions unused for longer than `DUR`, e.g. 7d, 36h, 90m")
 	f.IntVar(&keep, "keep", 0, "keep only the `N` most recently used sessions")
-	pos, status, ok := f.parse(args, stdout, stderr)
+	_, status, ok := f.parseArgs(args, stdout, stderr, 0, 0)
 	if !ok {
-		return status
-	}
-	if status, ok := f.positional(stderr, pos, 0, 0); !ok {
 		return status
 	}
 	switch {
@@ -458,14 +460,7 @@ func sessionPrune(ctx context.Context, args []string, stdout, stderr io.Writer) 
 
 func sessionLs(args []string, stdout, stderr io.Writer) int {
 	f := newSessionFlags("ls", "ID [DIR] [flags]", "Lists the files below DIR (default: all) of a session's workspace, with sizes.\nSymbolic links are shown, not followed.")
-	pos, status, ok := f.parse(args, stdout, stderr)
-	if !ok {
-		return status
-	}
-	if status, ok := f.positional(stderr, pos, 1, 2); !ok {
-		return status
-	}
-	s, status, ok := f.open(pos[0], stderr)
+	s, pos, status, ok := f.parseOpen(args, stdout, stderr, 2)
 	if !ok {
 		return status
 	}
@@ -502,11 +497,8 @@ func sessionLs(args []string, stdout, stderr io.Writer) int {
 func sessionPut(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	f := newSessionFlags("put", "ID LOCAL [REMOTE] [flags]",
 		"Copies the local file LOCAL (\"-\" for standard input) into the session's workspace\nas REMOTE (default: LOCAL's name; a REMOTE ending in / is a directory).\nMissing directories are created.")
-	pos, status, ok := f.parse(args, stdout, stderr)
+	pos, status, ok := f.parseArgs(args, stdout, stderr, 2, 3)
 	if !ok {
-		return status
-	}
-	if status, ok := f.positional(stderr, pos, 2, 3); !ok {
 		return status
 	}
 	local, remote := pos[1], ""
@@ -572,11 +564,8 @@ func sessionGet(args []string, stdout, stderr io.Writer) int {
 		"Copies the file REMOTE out of the session's workspace to LOCAL (default: REMOTE's\nname in the current directory; \"-\" for standard output). With --json and LOCAL\n\"-\", the content is in the JSON object (content, or content_base64 when it is\nnot UTF-8 text).")
 	var max byteSizeFlag = byteSizeFlag(sandbox.DefaultSessionReadMaxBytes)
 	f.Var(&max, "max", "refuse files larger than `BYTES`")
-	pos, status, ok := f.parse(args, stdout, stderr)
+	pos, status, ok := f.parseArgs(args, stdout, stderr, 2, 3)
 	if !ok {
-		return status
-	}
-	if status, ok := f.positional(stderr, pos, 2, 3); !ok {
 		return status
 	}
 	remote, local := pos[1], ""
@@ -636,14 +625,9 @@ func openRunSession(fs *flagSet, o *runOptions, rt *sandbox.Runtime, stderr io.W
 			return nil, fs.fail(stderr, "--%s cannot be used with --session: a session's policy is fixed when it is created (see '%s session create --help')", name, progName), false
 		}
 	}
-	dir := o.sessionsDir
-	if dir != "" {
-		dir = absPath(dir)
-	}
-	st, err := sandbox.OpenSessionStore(dir)
-	if err != nil {
-		printError(stderr, "run", err)
-		return nil, sessionExit(err), false
+	st, status, ok := openStore(o.sessionsDir, "run", stderr)
+	if !ok {
+		return nil, status, false
 	}
 	s, err := st.Open(o.session)
 	if err != nil {
