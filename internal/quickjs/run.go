@@ -439,33 +439,17 @@ func (r *run) execute(code string) (int, error) {
 // evalMain evaluates the user's code, as a module or as a script, and runs
 // the event loop.
 func (r *run) evalMain(code string, module bool) (int, error) {
-	src, err := r.alloc([]byte(code))
-	if err != nil {
-		return 0, err
-	}
 	// Scripts are evaluated with top-level await allowed (their top-level
 	// declarations are still globals).
 	flags := int32(evalAsync)
 	if module {
 		flags = evalModule
 	}
-	fname, err := r.alloc([]byte(r.mainName()))
+	res, exc, err := r.evalSource(code, r.mainName(), flags)
 	if err != nil {
 		return 0, err
 	}
-	res, err := r.i32("qjs_eval", src, int32(len(code)), fname, flags)
-	if err != nil {
-		return 0, err
-	}
-	if err := r.free(src); err != nil {
-		return 0, err
-	}
-	if err := r.free(fname); err != nil {
-		return 0, err
-	}
-	if exc, err := r.isException(res); err != nil {
-		return 0, err
-	} else if exc {
+	if exc {
 		return r.reportException()
 	}
 	if flags != evalGlobal {
@@ -618,30 +602,43 @@ func (r *run) loadPrelude() (int32, error) {
 // eval evaluates trusted source and returns the result box; a JavaScript
 // exception becomes a Go error.
 func (r *run) eval(src, name string, flags int32) (int32, error) {
-	s, err := r.alloc([]byte(src))
+	res, exc, err := r.evalSource(src, name, flags)
 	if err != nil {
 		return 0, err
 	}
-	n, err := r.alloc([]byte(name))
-	if err != nil {
-		return 0, err
-	}
-	res, err := r.i32("qjs_eval", s, int32(len(src)), n, flags)
-	if err != nil {
-		return 0, err
-	}
-	if err := r.free(s); err != nil {
-		return 0, err
-	}
-	if err := r.free(n); err != nil {
-		return 0, err
-	}
-	if exc, err := r.isException(res); err != nil {
-		return 0, err
-	} else if exc {
+	if exc {
 		return 0, fmt.Errorf("quickjs: evaluating %s: %s", name, r.exceptionText())
 	}
 	return res, nil
+}
+
+// evalSource evaluates src, named name, with qjs_eval and returns the
+// result box and whether it is an exception (then pending, for the caller
+// to take).
+func (r *run) evalSource(src, name string, flags int32) (int32, bool, error) {
+	s, err := r.alloc([]byte(src))
+	if err != nil {
+		return 0, false, err
+	}
+	n, err := r.alloc([]byte(name))
+	if err != nil {
+		return 0, false, err
+	}
+	res, err := r.i32("qjs_eval", s, int32(len(src)), n, flags)
+	if err != nil {
+		return 0, false, err
+	}
+	if err := r.free(s); err != nil {
+		return 0, false, err
+	}
+	if err := r.free(n); err != nil {
+		return 0, false, err
+	}
+	exc, err := r.isException(res)
+	if err != nil {
+		return 0, false, err
+	}
+	return res, exc, nil
 }
 
 // exceptionText takes the pending exception and returns it as a string
@@ -801,21 +798,9 @@ func (r *run) eventLoop() (int, error) {
 			r.rejected = r.rejected[1:]
 			return r.reportValue(rej.reason)
 		}
-		res, err := r.callFn(r.loopFns[loopNext])
-		if err != nil {
-			return 0, err
-		}
-		if exc, err := r.isException(res); err != nil {
-			return 0, err
-		} else if exc {
-			return r.reportException()
-		}
-		ms, err := r.num(res)
-		if err != nil {
-			return 0, err
-		}
-		if err := r.freeValue(res); err != nil {
-			return 0, err
+		ms, thrown, code, err := r.callLoopNum(loopNext)
+		if thrown || err != nil {
+			return code, err
 		}
 		if ms < 0 {
 			break
@@ -826,14 +811,9 @@ func (r *run) eventLoop() (int, error) {
 				return 0, err
 			}
 		}
-		res, err = r.callFn(r.loopFns[loopFire])
-		if err != nil {
-			return 0, err
-		}
-		if exc, err := r.isException(res); err != nil {
-			return 0, err
-		} else if exc {
-			return r.reportException()
+		res, thrown, code, err := r.callLoop(loopFire)
+		if thrown || err != nil {
+			return code, err
 		}
 		if err := r.freeValue(res); err != nil {
 			return 0, err
@@ -849,20 +829,41 @@ func (r *run) eventLoop() (int, error) {
 			return 13, nil
 		}
 	}
-	res, err := r.callFn(r.loopFns[loopExitCode])
+	f, thrown, code, err := r.callLoopNum(loopExitCode)
+	if thrown {
+		return code, err
+	}
+	return int(f), err
+}
+
+// callLoop calls the prelude's event-loop function i and returns its
+// result box. When it throws, thrown is true: the exception was reported
+// as uncaught, and code is the exit code.
+func (r *run) callLoop(i int) (res int32, thrown bool, code int, err error) {
+	res, err = r.callFn(r.loopFns[i])
 	if err != nil {
-		return 0, err
+		return 0, false, 0, err
 	}
 	if exc, err := r.isException(res); err != nil {
-		return 0, err
+		return 0, false, 0, err
 	} else if exc {
-		return r.reportException()
+		code, err := r.reportException()
+		return 0, true, code, err
 	}
-	f, err := r.num(res)
-	if err != nil {
-		return 0, err
+	return res, false, 0, nil
+}
+
+// callLoopNum is callLoop for a function that returns a number; it frees
+// the result box.
+func (r *run) callLoopNum(i int) (n float64, thrown bool, code int, err error) {
+	res, thrown, code, err := r.callLoop(i)
+	if thrown || err != nil {
+		return 0, thrown, code, err
 	}
-	return int(f), r.freeValue(res)
+	if n, err = r.num(res); err != nil {
+		return 0, false, 0, err
+	}
+	return n, false, 0, r.freeValue(res)
 }
 
 func (r *run) sleep(d time.Duration) error {
