@@ -136,17 +136,10 @@ func (r *run) saveGlobals() error {
 
 // exceptionLine takes the pending exception and returns it as one line.
 func (r *run) exceptionLine() string {
-	e, err := r.i32("qjs_get_exception")
-	if err != nil {
-		return err.Error()
-	}
-	defer r.freeValue(e)
-	s, err := r.str(e)
-	if err != nil {
-		return err.Error()
-	}
-	s, _, _ = strings.Cut(s, "\n")
-	return s
+	return r.describeException(func(_ int32, s string) string {
+		s, _, _ = strings.Cut(s, "\n")
+		return s
+	})
 }
 
 // note writes a "wasmsandbox: ..." line to the guest's stderr.

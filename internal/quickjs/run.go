@@ -567,9 +567,7 @@ func (r *run) loadPrelude() (int32, error) {
 		} else if !exc {
 			return res, nil
 		}
-		if e, err := r.i32("qjs_get_exception"); err == nil {
-			r.freeValue(e)
-		}
+		r.dropException()
 		preludeCache.Delete(version)
 	}
 	// Compile, remember the bytecode, then evaluate it.
@@ -591,8 +589,8 @@ func (r *run) loadPrelude() (int32, error) {
 		if err := r.free(buf); err != nil {
 			return 0, err
 		}
-	} else if e, err := r.i32("qjs_get_exception"); err == nil {
-		r.freeValue(e)
+	} else {
+		r.dropException()
 	}
 	r.free(src)
 	r.free(name)
@@ -641,9 +639,24 @@ func (r *run) evalSource(src, name string, flags int32) (int32, bool, error) {
 	return res, exc, nil
 }
 
-// exceptionText takes the pending exception and returns it as a string
-// (for internal errors).
+// exceptionText takes the pending exception and returns it as a string,
+// with its stack (for internal errors).
 func (r *run) exceptionText() string {
+	return r.describeException(func(e int32, s string) string {
+		if st, err := r.getProp(e, "stack"); err == nil {
+			if t, err := r.str(st); err == nil && t != "undefined" {
+				s += "\n" + t
+			}
+			r.freeValue(st)
+		}
+		return s
+	})
+}
+
+// describeException takes the pending exception e and returns what
+// describe makes of it and its string s; when either cannot be had, the
+// error's text. e is freed afterwards.
+func (r *run) describeException(describe func(e int32, s string) string) string {
 	e, err := r.i32("qjs_get_exception")
 	if err != nil {
 		return err.Error()
@@ -653,13 +666,14 @@ func (r *run) exceptionText() string {
 	if err != nil {
 		return err.Error()
 	}
-	if st, err := r.getProp(e, "stack"); err == nil {
-		if t, err := r.str(st); err == nil && t != "undefined" {
-			s += "\n" + t
-		}
-		r.freeValue(st)
+	return describe(e, s)
+}
+
+// dropException takes the pending exception, if it can, and frees it.
+func (r *run) dropException() {
+	if e, err := r.i32("qjs_get_exception"); err == nil {
+		r.freeValue(e)
 	}
-	return s
 }
 
 // config is the JSON the prelude receives: argv, env, cwd, filename.
@@ -714,9 +728,7 @@ func (r *run) reportValue(box int32) (int, error) {
 		return 0, err
 	} else if exc {
 		// Formatting failed (e.g. out of memory again): fall back to Go.
-		if e, err := r.i32("qjs_get_exception"); err == nil {
-			r.freeValue(e)
-		}
+		r.dropException()
 		msg, _ := r.str(box)
 		if oom {
 			msg = "InternalError: out of memory"
