@@ -61,6 +61,30 @@ type command struct {
 	run func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int
 }
 
+// subcommand runs one subcommand of a command (session create, policy
+// check, ...) with the arguments after its name and returns the exit status.
+type subcommand func(args []string) int
+
+// runSubcommand runs the subcommand of cmd that args[0] names. Without
+// arguments it prints usage to stderr (a usage error), for a help word to
+// stdout; an unknown name is a usage error.
+func runSubcommand(cmd, usage string, subs map[string]subcommand, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	if sub, ok := subs[args[0]]; ok {
+		return sub(args[1:])
+	}
+	fmt.Fprintf(stderr, "%s %s: unknown subcommand %q\n\n%s", progName, cmd, args[0], usage)
+	return exitUsage
+}
+
 // commands is the table of subcommands, filled by register.
 var commands = map[string]*command{}
 

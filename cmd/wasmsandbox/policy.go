@@ -40,21 +40,12 @@ Run 'wasmsandbox policy SUBCOMMAND --help' for its flags.
 
 // policyCmd implements `wasmsandbox policy`.
 func policyCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, policyUsage)
-		return exitUsage
-	}
-	switch args[0] {
-	case "check":
-		return policyCheck(args[1:], stdout, stderr)
-	case "schema":
-		return printSchema("policy schema", args[1:], sandbox.PolicySchema, stdout, stderr)
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, policyUsage)
-		return exitOK
-	}
-	fmt.Fprintf(stderr, "%s policy: unknown subcommand %q\n\n%s", progName, args[0], policyUsage)
-	return exitUsage
+	return runSubcommand("policy", policyUsage, map[string]subcommand{
+		"check": func(args []string) int { return policyCheck(args, stdout, stderr) },
+		"schema": func(args []string) int {
+			return printSchema("policy schema", args, sandbox.PolicySchema, stdout, stderr)
+		},
+	}, args, stdout, stderr)
 }
 
 // policyCheck implements `wasmsandbox policy check`.
@@ -160,19 +151,11 @@ func resultCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 Subcommands:
   schema   print the JSON Schema of the Result object that 'run --json' prints
 `
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return exitUsage
-	}
-	switch args[0] {
-	case "schema":
-		return printSchema("result schema", args[1:], sandbox.ResultSchema, stdout, stderr)
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, usage)
-		return exitOK
-	}
-	fmt.Fprintf(stderr, "%s result: unknown subcommand %q\n\n%s", progName, args[0], usage)
-	return exitUsage
+	return runSubcommand("result", usage, map[string]subcommand{
+		"schema": func(args []string) int {
+			return printSchema("result schema", args, sandbox.ResultSchema, stdout, stderr)
+		},
+	}, args, stdout, stderr)
 }
 
 // printSchema implements the `schema` subcommands: it prints what schema

@@ -35,21 +35,10 @@ Run 'wasmsandbox runtimes SUBCOMMAND --help' for its flags.
 
 // runtimesCmd implements `wasmsandbox runtimes`.
 func runtimesCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, runtimesUsage)
-		return exitUsage
-	}
-	switch args[0] {
-	case "install":
-		return runtimesInstall(ctx, args[1:], stdout, stderr)
-	case "status":
-		return runtimesStatus(args[1:], stdout, stderr)
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, runtimesUsage)
-		return exitOK
-	}
-	fmt.Fprintf(stderr, "%s runtimes: unknown subcommand %q\n\n%s", progName, args[0], runtimesUsage)
-	return exitUsage
+	return runSubcommand("runtimes", runtimesUsage, map[string]subcommand{
+		"install": func(args []string) int { return runtimesInstall(ctx, args, stdout, stderr) },
+		"status":  func(args []string) int { return runtimesStatus(args, stdout, stderr) },
+	}, args, stdout, stderr)
 }
 
 // homeFlag adds --home to fs.

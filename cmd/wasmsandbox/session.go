@@ -65,36 +65,17 @@ Run 'wasmsandbox session SUBCOMMAND --help' for its flags.
 
 // sessionCmd implements `wasmsandbox session`.
 func sessionCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, sessionUsage)
-		return exitUsage
-	}
-	sub, rest := args[0], args[1:]
-	switch sub {
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, sessionUsage)
-		return exitOK
-	case "create":
-		return sessionCreate(ctx, rest, stdout, stderr)
-	case "list":
-		return sessionList(rest, stdout, stderr)
-	case "info":
-		return sessionInfo(rest, stdout, stderr)
-	case "rm":
-		return sessionRm(ctx, rest, stdout, stderr)
-	case "reset":
-		return sessionReset(ctx, rest, stdout, stderr)
-	case "prune":
-		return sessionPrune(ctx, rest, stdout, stderr)
-	case "ls":
-		return sessionLs(rest, stdout, stderr)
-	case "put":
-		return sessionPut(ctx, rest, stdin, stdout, stderr)
-	case "get":
-		return sessionGet(rest, stdout, stderr)
-	}
-	fmt.Fprintf(stderr, "%s session: unknown subcommand %q\n\n%s", progName, sub, sessionUsage)
-	return exitUsage
+	return runSubcommand("session", sessionUsage, map[string]subcommand{
+		"create": func(args []string) int { return sessionCreate(ctx, args, stdout, stderr) },
+		"list":   func(args []string) int { return sessionList(args, stdout, stderr) },
+		"info":   func(args []string) int { return sessionInfo(args, stdout, stderr) },
+		"rm":     func(args []string) int { return sessionRm(ctx, args, stdout, stderr) },
+		"reset":  func(args []string) int { return sessionReset(ctx, args, stdout, stderr) },
+		"prune":  func(args []string) int { return sessionPrune(ctx, args, stdout, stderr) },
+		"ls":     func(args []string) int { return sessionLs(args, stdout, stderr) },
+		"put":    func(args []string) int { return sessionPut(ctx, args, stdin, stdout, stderr) },
+		"get":    func(args []string) int { return sessionGet(args, stdout, stderr) },
+	}, args, stdout, stderr)
 }
 
 // sessionFlags are the flags every session subcommand has.
