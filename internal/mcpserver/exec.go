@@ -312,16 +312,23 @@ func settled(err error) bool {
 func (s *server) listRuntimes(ctx context.Context, _ *ListRuntimesInput) (*ListRuntimesOutput, error) {
 	out := &ListRuntimesOutput{
 		Workspace: s.policy.GuestWorkspace,
-		Mounts:    []MountInfo{},
+		Mounts:    mountInfos(s.policy.Mounts),
 		Limits:    s.limits(),
-	}
-	for _, m := range s.policy.Mounts {
-		out.Mounts = append(out.Mounts, MountInfo{Path: m.Guest, Writable: m.Writable})
 	}
 	for _, rt := range sandbox.Runtimes() {
 		out.Runtimes = append(out.Runtimes, s.runtimeInfo(rt))
 	}
 	return out, nil
+}
+
+// mountInfos describes mounts for a tool's output (never nil, so that the
+// JSON has a list).
+func mountInfos(mounts []sandbox.Mount) []MountInfo {
+	out := []MountInfo{}
+	for _, m := range mounts {
+		out = append(out, MountInfo{Path: m.Guest, Writable: m.Writable})
+	}
+	return out
 }
 
 // limits reports the server's limits.

@@ -265,7 +265,7 @@ func (s *server) openSession(ctx context.Context, id string) (*sandbox.Session, 
 	case errors.Is(err, sandbox.ErrInvalidSessionID):
 		return nil, argError("session_id", "%q is not a session ID; use the session_id create_session returned", id)
 	case errors.Is(err, sandbox.ErrSessionNotFound):
-		return nil, argError("session_id", "no session %q: it was destroyed, or deleted after %s unused; create a new one with create_session", id, formatDuration(s.cfg.SessionTTL))
+		return nil, s.noSession(id)
 	case errors.Is(err, sandbox.ErrSessionCorrupt):
 		return nil, fmt.Errorf("session %s cannot be used: %v; destroy it and create a new one", id, err)
 	case err != nil:
@@ -275,6 +275,11 @@ func (s *server) openSession(ctx context.Context, id string) (*sandbox.Session, 
 		return nil, argError("session_id", "session %q was not made by this server and allows more than it does (%s); use a session from create_session", id, why)
 	}
 	return sess, nil
+}
+
+// noSession is the bad session_id of a session that is gone.
+func (s *server) noSession(id string) error {
+	return argError("session_id", "no session %q: it was destroyed, or deleted after %s unused; create a new one with create_session", id, formatDuration(s.cfg.SessionTTL))
 }
 
 // exceeds says how p allows more than the server's policy, or "" when it
@@ -335,7 +340,7 @@ func equalEnv(a, b map[string]string) bool {
 func (s *server) sessionError(id, what string, err error) error {
 	switch {
 	case errors.Is(err, sandbox.ErrSessionNotFound):
-		return argError("session_id", "no session %q: it was destroyed, or deleted after %s unused; create a new one with create_session", id, formatDuration(s.cfg.SessionTTL))
+		return s.noSession(id)
 	case errors.Is(err, sandbox.ErrWorkspaceFull):
 		return fmt.Errorf("%v; delete files (with execute_code) or call reset_workspace", err)
 	case errors.Is(err, sandbox.ErrSessionCorrupt):
@@ -438,7 +443,7 @@ func (s *server) sessionInfo(sess *sandbox.Session) (*SessionInfo, error) {
 		Language:           string(info.Runtime),
 		AutoPersistGlobals: info.AutoPersistGlobals,
 		Workspace:          p.GuestWorkspace,
-		Mounts:             []MountInfo{},
+		Mounts:             mountInfos(p.Mounts),
 		CreatedAt:          info.CreatedAt,
 		LastUsedAt:         info.LastUsedAt,
 		ExpiresAt:          info.LastUsedAt.Add(s.cfg.SessionTTL),
@@ -448,9 +453,6 @@ func (s *server) sessionInfo(sess *sandbox.Session) (*SessionInfo, error) {
 		WorkspaceMaxBytes:  p.WorkspaceMaxBytes,
 		StateBytes:         info.StateBytes,
 		Limits:             ExecLimits{FuelBudget: p.FuelBudget, MemoryBytes: p.MemoryBytes, TimeoutSeconds: p.Timeout.Seconds()},
-	}
-	for _, m := range p.Mounts {
-		out.Mounts = append(out.Mounts, MountInfo{Path: m.Guest, Writable: m.Writable})
 	}
 	for _, f := range files {
 		if f.Type == "file" {
