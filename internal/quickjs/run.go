@@ -157,24 +157,22 @@ func (r *run) cstr(p int32) string {
 
 // newString returns a new string box.
 func (r *run) newString(s string) (int32, error) {
-	p, err := r.alloc([]byte(s))
-	if err != nil {
-		return 0, err
-	}
-	box, err := r.i32("qjs_new_string", p, int32(len(s)))
-	if ferr := r.free(p); err == nil {
-		err = ferr
-	}
-	return box, err
+	return r.newFrom("qjs_new_string", []byte(s))
 }
 
 // newBytes returns a new Uint8Array box holding a copy of b.
 func (r *run) newBytes(b []byte) (int32, error) {
+	return r.newFrom("qjs_new_uint8_array", b)
+}
+
+// newFrom copies b into guest memory and returns the box that the export
+// ctor(ptr, len) makes of it; the copy is freed.
+func (r *run) newFrom(ctor string, b []byte) (int32, error) {
 	p, err := r.alloc(b)
 	if err != nil {
 		return 0, err
 	}
-	box, err := r.i32("qjs_new_uint8_array", p, int32(len(b)))
+	box, err := r.i32(ctor, p, int32(len(b)))
 	if ferr := r.free(p); err == nil {
 		err = ferr
 	}
