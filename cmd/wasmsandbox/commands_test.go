@@ -93,17 +93,7 @@ func TestRuntimesInstall(t *testing.T) {
 // everything together (and that signals stop a running guest).
 func TestBinary(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	bin := filepath.Join(t.TempDir(), "wasmsandbox")
-	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 
 	cmd := exec.Command(bin, "run", "-c", "print(1)", "--json")
 	cmd.Env = append(os.Environ(), "WASMSANDBOX_HOME="+testHome)

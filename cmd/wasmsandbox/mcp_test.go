@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -137,17 +136,7 @@ func TestMCPInProcess(t *testing.T) {
 // it with the SDK's client.
 func TestMCPBinary(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	bin := filepath.Join(t.TempDir(), "wasmsandbox")
-	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	sessions := t.TempDir()
 	logFile := filepath.Join(t.TempDir(), "mcp.log")
 	cmd := exec.Command(bin, "mcp", "--sessions-dir", sessions, "--log-file", logFile, "--max-concurrent", "2")
