@@ -3,7 +3,6 @@ package sandbox
 import (
 	"io"
 	"sync"
-	"time"
 	"unicode/utf8"
 )
 
@@ -48,12 +47,12 @@ func (c *capture) Write(p []byte) (int, error) {
 // result returns the kept text, whether anything was dropped, and the total
 // number of bytes the guest wrote. A multi-byte character split by the cap is
 // dropped whole so the text stays valid UTF-8 where the guest's was. The
-// first call also ends the mirror, giving it a moment to drain.
+// first call, made once the guest has ended, also completes the mirror.
 func (c *capture) result() (text string, truncated bool, total int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.mirror != nil {
-		c.mirror.close(mirrorDrain)
+		c.mirror.finish(c.buf)
 		c.mirror = nil
 	}
 	b := c.buf
@@ -79,66 +78,76 @@ func trimPartialRune(b []byte) []byte {
 	return b
 }
 
-// Mirror bounds: output waiting for a slow mirror is capped, and what does
-// not fit is not mirrored (the Result still holds it).
-const (
-	mirrorQueueBytes = 1 << 20
-	mirrorDrain      = time.Second
-)
+// mirrorQueueBytes bounds the output waiting for a slow mirror while the
+// guest runs; past it the mirror falls behind and catches up from the
+// capture once the guest has ended.
+const mirrorQueueBytes = 1 << 20
 
 // mirror copies guest output to a caller's writer on its own goroutine, so
 // a writer that blocks (a stalled pipe, a slow terminal) can never hold up
-// the guest or the deadline. It writes until the first error.
+// the guest or its deadline. While the guest runs it takes chunks until its
+// queue is full; what it could not take stays in the capture and is written
+// by finish, after the guest has ended, so nothing kept is lost. It stops at
+// the writer's first error.
 type mirror struct {
+	w      io.Writer
 	ch     chan []byte
 	done   chan struct{}
 	mu     sync.Mutex
 	queued int
+	// taken counts the bytes of the capture handed to the queue; behind is
+	// set once a chunk did not fit, after which nothing more is queued.
+	taken  int
+	behind bool
+	failed bool
 }
 
 func newMirror(w io.Writer) *mirror {
-	m := &mirror{ch: make(chan []byte, 1024), done: make(chan struct{})}
+	m := &mirror{w: w, ch: make(chan []byte, 1024), done: make(chan struct{})}
 	go func() {
 		defer close(m.done)
-		failed := false
 		for b := range m.ch {
 			m.mu.Lock()
 			m.queued -= len(b)
+			failed := m.failed
 			m.mu.Unlock()
 			if !failed {
-				_, err := w.Write(b)
-				failed = err != nil
+				if _, err := w.Write(b); err != nil {
+					m.mu.Lock()
+					m.failed = true
+					m.mu.Unlock()
+				}
 			}
 		}
 	}()
 	return m
 }
 
-// send queues a copy of p, or drops it when the queue is full.
+// send queues a copy of p, the next bytes of the capture, unless the
+// mirror is behind or its queue is full (which puts it behind).
 func (m *mirror) send(p []byte) {
 	m.mu.Lock()
-	if m.queued+len(p) > mirrorQueueBytes {
-		m.mu.Unlock()
+	defer m.mu.Unlock()
+	if m.behind || m.queued+len(p) > mirrorQueueBytes {
+		m.behind = true
 		return
 	}
-	m.queued += len(p)
-	m.mu.Unlock()
 	select {
 	case m.ch <- append([]byte(nil), p...):
+		m.queued += len(p)
+		m.taken += len(p)
 	default:
-		m.mu.Lock()
-		m.queued -= len(p)
-		m.mu.Unlock()
+		m.behind = true
 	}
 }
 
-// close ends the mirror and waits up to wait for queued output to be written.
-func (m *mirror) close(wait time.Duration) {
+// finish waits for the queue to drain, then writes the part of kept the
+// queue never took. It blocks as long as the writer does: the guest has
+// ended, so only the caller's own writer can hold it up.
+func (m *mirror) finish(kept []byte) {
 	close(m.ch)
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-m.done:
-	case <-t.C:
+	<-m.done
+	if m.taken < len(kept) && !m.failed {
+		_, _ = m.w.Write(kept[m.taken:])
 	}
 }

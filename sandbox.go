@@ -112,7 +112,10 @@ func WithProgress(w io.Writer) Option { return func(o *options) { o.progress = w
 
 // WithOutput mirrors the guest's stdout and stderr, as they are produced and
 // within the policy's caps, to the given writers (either may be nil). The
-// Result still holds the captured text.
+// Result still holds the captured text. A writer that is slow or blocks
+// never holds up the guest or its deadline: what it cannot take while the
+// guest runs is written once the guest has ended, so Execute returns after
+// the writers have taken everything kept (or failed).
 func WithOutput(stdout, stderr io.Writer) Option {
 	return func(o *options) { o.stdout = stdout; o.stderr = stderr }
 }
