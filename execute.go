@@ -172,11 +172,13 @@ func (s *wasmSandbox) execute(ctx context.Context, code string, p Policy, sessio
 	}
 	start := time.Now()
 	x.deadline = start.Add(p.Timeout)
-	var extra []string
+	var stage string
+	var stageLimit int64
 	if st := x.guestState(); st != nil && st.stage != "" {
-		extra = append(extra, st.stage)
+		// The stage holds the saved globals going in and coming out.
+		stage, stageLimit = st.stage, 2*st.max+1<<20
 	}
-	wd := watchWorkspace(x, ws, extra...)
+	wd := watchWorkspace(x, ws, stage, stageLimit)
 	runErr, err := s.run(x)
 	wd.stop()
 	if err != nil {
@@ -251,9 +253,14 @@ func (s *wasmSandbox) checkWorkspace(x *execution, res *Result, stop, final work
 // workspace went over its limits.
 func workspaceLimitError(u workspaceUse, limit int64, guest string) string {
 	switch {
+	case u.stageLimit > 0 && u.err != nil:
+		return fmt.Sprintf("the session's state directory could not be measured (%v); write nothing there but what the sandbox saves", oneLine(cause(u.err).Error()))
+	case u.stageLimit > 0:
+		return fmt.Sprintf("the session's state directory went over its limit of %d bytes (%d bytes in %s); write nothing there but what the sandbox saves",
+			u.stageLimit, u.bytes, entriesText(u.entries))
 	case u.err != nil:
 		return fmt.Sprintf("workspace %s could not be measured (%v), which counts as over workspace_max_bytes; write fewer or less deeply nested files, or delete files",
-			guest, oneLine(u.err.Error()))
+			guest, oneLine(cause(u.err).Error()))
 	case u.bytes <= limit && u.entries > maxWorkspaceEntries:
 		return fmt.Sprintf("workspace limit of %d files and directories exceeded (the code wrote %d bytes in %s to %s); write fewer files, or delete files",
 			maxWorkspaceEntries, u.bytes, entriesText(u.entries), guest)

@@ -25,15 +25,28 @@ func TestSessionStateNotSavedWhenALimitStopsTheGuest(t *testing.T) {
 	}
 }
 
-// The state stage a persisting Python session mounts counts towards the
-// workspace limit, so it cannot be used to fill the disk either.
-func TestSessionStateStageCountsTowardsTheLimit(t *testing.T) {
+// The state stage a persisting Python session mounts is watched against
+// its own limit (twice the state cap and a little), so it cannot be used to
+// fill the disk; the saved globals in it do not count towards the
+// workspace's limit.
+func TestSessionStateStageIsLimited(t *testing.T) {
 	st, _ := newStore(t)
-	s := mustCreate(t, st, SessionConfig{AutoPersistGlobals: true, Policy: Policy{WorkspaceMaxBytes: 1 << 20, Timeout: 20 * time.Second}})
+	s := mustCreate(t, st, SessionConfig{AutoPersistGlobals: true, StateMaxBytes: 1 << 20, Policy: Policy{Timeout: 20 * time.Second}})
 	res := execIn(t, s, "import time\nf = open('/.wasmsandbox-state/junk', 'wb')\nwhile True:\n    f.write(b'x' * 65536)\n    time.sleep(0.001)")
 	wantOutcome(t, res, OutcomeGuestError)
-	if res.ExitCode != -1 || !strings.Contains(res.Error, "workspace limit") {
+	if res.ExitCode != -1 || !strings.Contains(res.Error, "state directory went over its limit of 3145728 bytes") {
 		t.Fatalf("exit %d error %q", res.ExitCode, res.Error)
+	}
+
+	// Globals of 700 kB and a 400 kB file fit a 1 MiB workspace: the
+	// globals are not workspace files. The run sleeps so that the watchdog
+	// looks while the saved globals sit in the stage.
+	s = mustCreate(t, st, SessionConfig{AutoPersistGlobals: true, Policy: Policy{WorkspaceMaxBytes: 1 << 20}})
+	wantOutcome(t, execIn(t, s, "x = 'g' * 700_000\nopen('f', 'w').write('f' * 400_000)"), OutcomeOK)
+	res = execIn(t, s, "import time\ntime.sleep(0.3)\nprint(len(x))")
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "700000\n" {
+		t.Fatalf("stdout %q", res.Stdout)
 	}
 }
 

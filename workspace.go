@@ -39,6 +39,10 @@ const maxWorkspaceDepth = 256
 // files_deleted; Result.FilesTruncated says when one was cut.
 const maxFilesListed = 1000
 
+// maxStageEntries bounds the files a guest may leave in a session's state
+// stage, which normally holds three.
+const maxStageEntries = 100
+
 // Watchdog timing: the first check comes after watchInterval, and the
 // watchdog never spends more than about a tenth of the wall time walking:
 // the pause after a walk is watchPauseFactor times as long as the walk,
@@ -216,6 +220,9 @@ func diffSnapshots(before, after map[string]fileState) (created, modified, delet
 // workspaceUse is what a scan found against the limits of an execution.
 type workspaceUse struct {
 	bytes, entries int64
+	// stageLimit is set when it is the session's state stage, not the
+	// workspace, that went over: this limit.
+	stageLimit int64
 	// err is set when the scan failed; the workspace counts as over.
 	err error
 }
@@ -235,10 +242,11 @@ type watchdog struct {
 	use workspaceUse
 }
 
-// watchWorkspace starts the watchdog of x, whose workspace is dir. Any
-// extra directories the guest can write (a session's state stage) count
-// towards the same limits.
-func watchWorkspace(x *execution, dir string, extra ...string) *watchdog {
+// watchWorkspace starts the watchdog of x, whose workspace is dir. A
+// session's state stage, when stage is not empty, is watched too, against
+// its own limit of stageLimit bytes (it holds the saved globals, which are
+// not the workspace's).
+func watchWorkspace(x *execution, dir, stage string, stageLimit int64) *watchdog {
 	w := &watchdog{done: make(chan struct{})}
 	limit := x.policy.WorkspaceMaxBytes
 	w.wg.Go(func() {
@@ -263,17 +271,22 @@ func watchWorkspace(x *execution, dir string, extra ...string) *watchdog {
 				return s.bytes > limit || s.entries > maxWorkspaceEntries
 			}}
 			err := s.scan(dir)
-			for _, d := range extra {
-				if err != nil {
-					break
-				}
-				err = s.scan(d)
-			}
 			use := workspaceUse{bytes: s.bytes, entries: s.entries}
 			if err != nil && err != errScanStopped {
 				use.err = err
 			}
-			if use.over(limit) {
+			if !use.over(limit) && stage != "" {
+				st := &wsScan{stop: func(st *wsScan) bool { return st.bytes > stageLimit || st.entries > maxStageEntries }}
+				err := st.scan(stage)
+				use = workspaceUse{bytes: st.bytes, entries: st.entries, stageLimit: stageLimit}
+				if err != nil && err != errScanStopped {
+					use.err = err
+				}
+				if !use.over(stageLimit) && use.entries <= maxStageEntries {
+					use = workspaceUse{}
+				}
+			}
+			if use.over(limit) || use.stageLimit > 0 {
 				select {
 				case <-w.done:
 					return // the guest has ended: execute measures again
