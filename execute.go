@@ -151,7 +151,8 @@ func (s *wasmSandbox) execute(ctx context.Context, code string, p Policy, sessio
 	}
 	before, err := snapshot(ws)
 	if err != nil {
-		return nil, fmt.Errorf("%w: scanning the workspace: %v", ErrInternal, err)
+		return nil, fmt.Errorf("%w: the workspace cannot be measured (%v); remove what cannot be read or is nested too deeply, and try again",
+			ErrWorkspaceFull, cause(err))
 	}
 	if before.bytes > p.WorkspaceMaxBytes || before.entries > maxWorkspaceEntries {
 		return nil, fmt.Errorf("%w: the workspace holds %d bytes in %d files and directories, over workspace_max_bytes (%d) or the cap of %d entries; remove files (or raise workspace_max_bytes) and try again",
@@ -221,9 +222,10 @@ func (s *wasmSandbox) execute(ctx context.Context, code string, p Policy, sessio
 //   - A guest stopped by the watchdog is a guest_error (exit code -1) whose
 //     error says how much the workspace held.
 //   - A workspace that cannot be scanned after the run fails closed: the
-//     files lists are empty and marked truncated (see execute) and, unless
-//     another limit already stopped the guest, the outcome is guest_error
-//     with the scan problem as the error; the guest's exit code is kept.
+//     files lists are empty and marked truncated (see execute) and, when
+//     the guest ended by itself (ok or guest_error), the outcome becomes
+//     guest_error with the scan problem as the error; the guest's exit
+//     code is kept. Other outcomes (a limit, a trap) are left alone.
 //   - A workspace that ends over a limit the watchdog did not see in time
 //     keeps its outcome: it is reported by a security.violation (and a
 //     session refuses further executions).

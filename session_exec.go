@@ -103,8 +103,9 @@ func (s *wasmSandbox) executeInSession(ctx context.Context, sess *Session, code 
 		if len(st.notKept) > 0 {
 			res.GlobalsNotPersisted = st.notKept
 		}
-		if res.Outcome == OutcomeGuestError && res.ExitCode >= 0 {
-			// The notes persist.py writes to stderr are not the reason.
+		if res.Outcome == OutcomeGuestError && res.Error == guestErrorLine(res.Stderr, res.ExitCode) {
+			// The reason came from stderr, where the notes persist.py
+			// writes are not it. (A reason the host gave is left alone.)
 			res.Error = guestErrorLine(withoutNotes(res.Stderr), res.ExitCode)
 		}
 	}

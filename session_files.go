@@ -96,7 +96,7 @@ func (s *Session) WriteFile(ctx context.Context, name string, data []byte) error
 	}
 	used, err := workspaceSize(s.workspaceDir())
 	if err != nil {
-		return fmt.Errorf("%w: session %s: measuring the workspace: %v", ErrInternal, s.id, err)
+		return fmt.Errorf("%w: session %s: the workspace cannot be measured (%v); remove files or reset the session", ErrWorkspaceFull, s.id, cause(err))
 	}
 	if old, err := f.Stat(g); err == nil && old.IsRegular() {
 		used -= old.Size

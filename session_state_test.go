@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,5 +71,21 @@ func TestSessionRefusesMountsOverTheStore(t *testing.T) {
 				t.Fatalf("Create = %v", err)
 			}
 		})
+	}
+}
+
+// In a session that persists globals, a reason the host gives (here: the
+// workspace cannot be measured) is not replaced by a line of stderr.
+func TestSessionKeepsTheHostsReason(t *testing.T) {
+	noWatchdog(t)
+	st, _ := newStore(t)
+	s := mustCreate(t, st, SessionConfig{AutoPersistGlobals: true})
+	res := execIn(t, s, fmt.Sprintf("import os\nos.makedirs('a/' * %d)", maxWorkspaceDepth+10))
+	wantOutcome(t, res, OutcomeGuestError)
+	if !strings.Contains(res.Error, "could not be measured") {
+		t.Fatalf("error = %q", res.Error)
+	}
+	if _, err := s.Execute(context.Background(), "print(1)"); !errors.Is(err, ErrWorkspaceFull) {
+		t.Fatalf("next run: %v, want ErrWorkspaceFull", err)
 	}
 }

@@ -46,11 +46,11 @@ const maxStageEntries = 100
 // Watchdog timing: the first check comes after watchInterval, and the
 // watchdog never spends more than about a tenth of the wall time walking:
 // the pause after a walk is watchPauseFactor times as long as the walk,
-// and at least watchInterval.
-const (
-	watchInterval    = 100 * time.Millisecond
-	watchPauseFactor = 10
-)
+// and at least watchInterval. (A variable so that tests can keep the
+// watchdog from looking at all.)
+var watchInterval = 100 * time.Millisecond
+
+const watchPauseFactor = 10
 
 // fileState is what a workspace scan records of one regular file or symlink.
 type fileState struct {

@@ -91,7 +91,7 @@ type Limits struct {
 	StderrMaxBytes    int64   `json:"stderr_max_bytes" jsonschema:"Bytes of stderr kept per execution; the rest is discarded."`
 	MaxCodeBytes      int64   `json:"max_code_bytes" jsonschema:"Largest code accepted, in bytes."`
 	MaxFileBytes      int64   `json:"max_file_bytes" jsonschema:"Largest file content read_file returns or write_file accepts, in bytes."`
-	WorkspaceMaxBytes int64   `json:"workspace_max_bytes" jsonschema:"Largest total size of a session's workspace, in bytes."`
+	WorkspaceMaxBytes int64   `json:"workspace_max_bytes" jsonschema:"Largest total size of the workspace, in bytes: code that writes past it is stopped, and a session whose workspace is over it refuses executions until files are removed."`
 	MaxConcurrent     int     `json:"max_concurrent" jsonschema:"Executions that run at once; further calls wait their turn."`
 	MaxSessions       int     `json:"max_sessions" jsonschema:"Sessions that may exist at once."`
 	SessionTTLSeconds float64 `json:"session_ttl_seconds" jsonschema:"A session unused for this many seconds is deleted with its files."`

@@ -66,8 +66,8 @@ type SessionInfo struct {
 	FuelUsed           uint64      `json:"fuel_used" jsonschema:"Fuel all those executions consumed."`
 	Files              int         `json:"files" jsonschema:"How many files the workspace holds."`
 	WorkspaceBytes     int64       `json:"workspace_bytes" jsonschema:"Total size of the workspace's files, in bytes."`
-	WorkspaceMaxBytes  int64       `json:"workspace_max_bytes" jsonschema:"The most the workspace may hold, in bytes; past it, executions are refused until files are removed."`
-	StateBytes         int64       `json:"state_bytes" jsonschema:"Size of the saved Python globals, in bytes (0 when none)."`
+	WorkspaceMaxBytes  int64       `json:"workspace_max_bytes" jsonschema:"The most the workspace may hold, in bytes; code that writes past it is stopped, and executions are then refused until files are removed."`
+	StateBytes         int64       `json:"state_bytes" jsonschema:"Size of the saved globals, in bytes (0 when none)."`
 	Limits             ExecLimits  `json:"limits" jsonschema:"The limits of every execution in the session."`
 }
 
