@@ -6,8 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -247,33 +247,13 @@ console.log(name, v, fs.readFileSync('log.txt', 'utf8'), fs.existsSync('gone.txt
 }
 
 func TestJavaScriptConcurrentExecutionsAreIsolated(t *testing.T) {
-	sb := newSandbox(t, JavaScript, Policy{})
-	const n = 6
-	var wg sync.WaitGroup
-	results := make([]*Result, n)
-	errs := make([]error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			code := strings.ReplaceAll(`const fs = require('fs')
+	runConcurrently(t, newSandbox(t, JavaScript, Policy{}), 6, func(i int) string {
+		return strings.ReplaceAll(`const fs = require('fs')
 fs.writeFileSync('mine-ID.txt', 'x')
 const seen = globalThis.SHARED
 globalThis.SHARED = ID
-setTimeout(() => console.log(JSON.stringify(fs.readdirSync('.').filter(f => f !== 'mine-ID.txt')), seen), 100)`, "ID", string(rune('0'+i)))
-			results[i], errs[i] = sb.Execute(context.Background(), code)
-		}()
-	}
-	wg.Wait()
-	for i := range n {
-		if errs[i] != nil {
-			t.Fatal(errs[i])
-		}
-		wantOutcome(t, results[i], OutcomeOK)
-		if results[i].Stdout != "[] undefined\n" {
-			t.Fatalf("execution %d saw another: %q", i, results[i].Stdout)
-		}
-	}
+setTimeout(() => console.log(JSON.stringify(fs.readdirSync('.').filter(f => f !== 'mine-ID.txt')), seen), 100)`, "ID", strconv.Itoa(i))
+	}, "[] undefined\n")
 }
 
 func TestJavaScriptContextCancel(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/wasmsandbox/sandbox/internal/testenv"
@@ -93,5 +94,27 @@ func (f escapeFixture) check(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(f.data); len(entries) != 1 {
 		t.Fatalf("read-only mount changed: %v", entries)
+	}
+}
+
+// runConcurrently starts n executions at once, the i-th running code(i),
+// and fails unless each succeeds with the stdout want.
+func runConcurrently(t *testing.T, sb Sandbox, n int, code func(i int) string, want string) {
+	t.Helper()
+	var wg sync.WaitGroup
+	results := make([]*Result, n)
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() { results[i], errs[i] = sb.Execute(context.Background(), code(i)) })
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		wantOutcome(t, results[i], OutcomeOK)
+		if results[i].Stdout != want {
+			t.Fatalf("execution %d saw another: %q", i, results[i].Stdout)
+		}
 	}
 }

@@ -6,8 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -279,36 +279,16 @@ print(open('keep.txt').read(), os.getcwd())`)
 }
 
 func TestPythonConcurrentExecutionsAreIsolated(t *testing.T) {
-	sb := newSandbox(t, Python, Policy{})
-	const n = 6
-	var wg sync.WaitGroup
-	results := make([]*Result, n)
-	errs := make([]error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			code := `import os, time
-mine = 'mine-%d.txt'
+	runConcurrently(t, newSandbox(t, Python, Policy{}), 6, func(i int) string {
+		return strings.ReplaceAll(`import os, time
+mine = 'mine-ID.txt'
 open(mine, 'w').write('x')
 time.sleep(0.2)
 others = [f for f in os.listdir('.') if f != mine]
 g = globals().get('SHARED')
-SHARED = %d
-print(others, g)`
-			results[i], errs[i] = sb.Execute(context.Background(), strings.ReplaceAll(strings.Replace(code, "%d", string(rune('0'+i)), 1), "%d", string(rune('0'+i))))
-		}()
-	}
-	wg.Wait()
-	for i := range n {
-		if errs[i] != nil {
-			t.Fatal(errs[i])
-		}
-		wantOutcome(t, results[i], OutcomeOK)
-		if results[i].Stdout != "[] None\n" {
-			t.Fatalf("execution %d saw another: %q", i, results[i].Stdout)
-		}
-	}
+SHARED = ID
+print(others, g)`, "ID", strconv.Itoa(i))
+	}, "[] None\n")
 }
 
 func TestExecuteRejectsOversizedCode(t *testing.T) {

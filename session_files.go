@@ -80,16 +80,10 @@ func (s *Session) ReadFile(name string, maxBytes int64) ([]byte, error) {
 // would grow past workspace_max_bytes, and waits for a running execution of
 // the session to finish (or ctx to end).
 func (s *Session) WriteFile(ctx context.Context, name string, data []byte) error {
-	unlock, err := lockSession(ctx, s.dir, s.id)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	f, err := s.files()
-	if err != nil {
-		return err
-	}
-	defer f.Close()
+	return s.withFiles(ctx, func(f *vfs.FS) error { return s.writeFile(f, name, data) })
+}
+
+func (s *Session) writeFile(f *vfs.FS, name string, data []byte) error {
 	g, err := f.Clean("open", name)
 	if err != nil {
 		return s.fileErr(err)
@@ -121,6 +115,18 @@ func (s *Session) WriteFile(ctx context.Context, name string, data []byte) error
 // directory tree from the workspace; the workspace itself cannot be
 // removed (use Reset). It waits like WriteFile.
 func (s *Session) RemoveFile(ctx context.Context, name string) error {
+	return s.withFiles(ctx, func(f *vfs.FS) error {
+		if err := f.Remove(name, true); err != nil {
+			return s.fileErr(err)
+		}
+		_ = s.touch(nil)
+		return nil
+	})
+}
+
+// withFiles runs fn on the workspace's files while holding the session
+// lock, so no execution of the session runs meanwhile.
+func (s *Session) withFiles(ctx context.Context, fn func(f *vfs.FS) error) error {
 	unlock, err := lockSession(ctx, s.dir, s.id)
 	if err != nil {
 		return err
@@ -131,11 +137,7 @@ func (s *Session) RemoveFile(ctx context.Context, name string) error {
 		return err
 	}
 	defer f.Close()
-	if err := f.Remove(name, true); err != nil {
-		return s.fileErr(err)
-	}
-	_ = s.touch(nil)
-	return nil
+	return fn(f)
 }
 
 // ListFiles lists the workspace below dir ("" or "." for all of it)
