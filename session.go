@@ -243,7 +243,6 @@ func (s *Session) workspaceDir() string { return filepath.Join(s.dir, "workspace
 func (s *Session) stateDir() string     { return filepath.Join(s.dir, "state") }
 func (s *Session) stageDir() string     { return filepath.Join(s.dir, "stage") }
 func (s *Session) metaPath() string     { return filepath.Join(s.dir, metaFile) }
-func (s *Session) lockPath() string     { return filepath.Join(s.dir, "lock") }
 
 // WithSession makes every Execute of the sandbox run in session s: its
 // workspace is mounted, its policy applies, Result.SessionID is set, and

@@ -84,7 +84,7 @@ func TestSessionIDValidation(t *testing.T) {
 			t.Errorf("ValidateSessionID(%q) = %v", id, err)
 		}
 	}
-	if NewSessionID() == NewSessionID() {
+	if first, second := NewSessionID(), NewSessionID(); first == second {
 		t.Error("NewSessionID repeats")
 	}
 	parent := t.TempDir()

@@ -248,11 +248,6 @@ func (r *run) num(box int32) (float64, error) {
 	return f, nil
 }
 
-func (r *run) isTrue(box int32) (bool, error) {
-	f, err := r.num(box)
-	return f != 0 && !math.IsNaN(f), err
-}
-
 func (r *run) undefined() (int32, error) { return r.i32("qjs_get_undefined") }
 
 func (r *run) boolean(b bool) (int32, error) {
