@@ -82,10 +82,6 @@ type guestState struct {
 // nil, is called once the guest has ended to fill st's output fields.
 type persistFunc func(p *Policy, st *guestState) (finish func(), err error)
 
-// runtimePersists reports whether rt supports auto_persist_globals, so
-// that Create can refuse a session that could not honour it.
-func runtimePersists(rt Runtime) bool { return rt == Python || rt == JavaScript }
-
 type guestStateKey struct{}
 
 // withGuestState attaches st to the context of one execution.

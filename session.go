@@ -307,9 +307,6 @@ func (st *SessionStore) Create(ctx context.Context, cfg SessionConfig) (*Session
 	if !slices.Contains(Runtimes(), rt) {
 		return nil, fmt.Errorf("%w: %q (use %q or %q)", ErrUnknownRuntime, rt, Python, JavaScript)
 	}
-	if cfg.AutoPersistGlobals && !runtimePersists(rt) {
-		return nil, fmt.Errorf("%w: auto_persist_globals is not available for %s yet (only files persist in its sessions)", ErrNotImplemented, rt)
-	}
 	if cfg.StateMaxBytes < 0 {
 		return nil, fmt.Errorf("%w: state_max_bytes = %d: must not be negative", ErrInvalidPolicy, cfg.StateMaxBytes)
 	}
