@@ -61,8 +61,7 @@ func (e events) complete(ctx context.Context, r *Result, x *execution) {
 	if e.logger == nil {
 		return
 	}
-	_, _, outBytes := x.stdout.result()
-	_, _, errBytes := x.stderr.result()
+	outBytes, errBytes := x.stdout.written(), x.stderr.written()
 	e.logger.LogAttrs(ctx, slog.LevelInfo, EventExecutionComplete,
 		slog.String("runtime", string(e.runtime)),
 		slog.String("session_id", e.sessionID),

@@ -382,8 +382,8 @@ func memoryHint(stderr string) bool {
 func (s *wasmSandbox) classify(x *execution, runErr error, res *Result) {
 	res.FuelConsumed = x.fuelConsumed
 	res.MemoryPeakBytes = x.memPeak
-	res.Stdout, res.StdoutTruncated, _ = x.stdout.result()
-	res.Stderr, res.StderrTruncated, _ = x.stderr.result()
+	res.Stdout, res.StdoutTruncated = x.stdout.result()
+	res.Stderr, res.StderrTruncated = x.stderr.result()
 	res.ExitCode = -1
 	code, exited := 0, runErr == nil
 	if !exited {

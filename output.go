@@ -44,11 +44,18 @@ func (c *capture) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// result returns the kept text, whether anything was dropped, and the total
-// number of bytes the guest wrote. A multi-byte character split by the cap is
-// dropped whole so the text stays valid UTF-8 where the guest's was. The
-// first call, made once the guest has ended, also completes the mirror.
-func (c *capture) result() (text string, truncated bool, total int64) {
+// written is the number of bytes the guest wrote, kept or not.
+func (c *capture) written() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.total
+}
+
+// result returns the kept text and whether anything was dropped. A
+// multi-byte character split by the cap is dropped whole so the text stays
+// valid UTF-8 where the guest's was. The first call, made once the guest
+// has ended, also completes the mirror.
+func (c *capture) result() (text string, truncated bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.mirror != nil {
@@ -60,7 +67,7 @@ func (c *capture) result() (text string, truncated bool, total int64) {
 	if truncated {
 		b = trimPartialRune(b)
 	}
-	return string(b), truncated, c.total
+	return string(b), truncated
 }
 
 // trimPartialRune drops an incomplete UTF-8 sequence at the end of b.
