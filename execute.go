@@ -428,11 +428,12 @@ func (s *wasmSandbox) classify(x *execution, runErr error, res *Result) {
 }
 
 // guestErrorLine picks the last non-empty line of stderr (for Python the
-// exception line of the traceback) as the one-line reason.
+// exception line of the traceback) as the one-line reason, passing over the
+// notes the sandbox itself adds ("wasmsandbox: not persisted: ...").
 func guestErrorLine(stderr string, code int) string {
 	lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
 	for i := len(lines) - 1; i >= 0; i-- {
-		if l := strings.TrimSpace(lines[i]); l != "" {
+		if l := strings.TrimSpace(lines[i]); l != "" && !strings.HasPrefix(l, "wasmsandbox: ") {
 			if len(l) > 300 {
 				l = l[:300] + "..."
 			}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strings"
 )
 
 // Execute runs code in the session, like a Sandbox made with New and
@@ -103,11 +102,6 @@ func (s *wasmSandbox) executeInSession(ctx context.Context, sess *Session, code 
 		if len(st.notKept) > 0 {
 			res.GlobalsNotPersisted = st.notKept
 		}
-		if res.Outcome == OutcomeGuestError && res.Error == guestErrorLine(res.Stderr, res.ExitCode) {
-			// The reason came from stderr, where the notes persist.py
-			// writes are not it. (A reason the host gave is left alone.)
-			res.Error = guestErrorLine(withoutNotes(res.Stderr), res.ExitCode)
-		}
 	}
 	if after, werr := workspaceSize(p.Workspace); werr == nil && after > p.WorkspaceMaxBytes {
 		ev := events{logger: s.opts.logger, runtime: s.rt.name, sessionID: sess.id}
@@ -120,19 +114,4 @@ func (s *wasmSandbox) executeInSession(ctx context.Context, sess *Session, code 
 		err = terr
 	}
 	return res, err
-}
-
-// withoutNotes drops the "wasmsandbox: ..." lines persist.py writes.
-func withoutNotes(stderr string) string {
-	if !strings.Contains(stderr, "wasmsandbox: ") {
-		return stderr
-	}
-	lines := strings.Split(stderr, "\n")
-	kept := lines[:0]
-	for _, l := range lines {
-		if !strings.HasPrefix(l, "wasmsandbox: ") {
-			kept = append(kept, l)
-		}
-	}
-	return strings.Join(kept, "\n")
 }
