@@ -6,7 +6,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/wasmsandbox/sandbox/internal/modcache"
+	"github.com/wasmsandbox/sandbox/internal/engine"
 	"github.com/wasmsandbox/sandbox/internal/runtimes"
 )
 
@@ -83,13 +83,13 @@ func BenchmarkNativeNodeCPU(b *testing.B)   { benchNative(b, "node", "-e", jsCPU
 // BenchmarkLoadModuleCold compiles the Python runtime into an empty cache:
 // what the very first use on a machine pays.
 func BenchmarkLoadModuleCold(b *testing.B) {
-	eng, err := sharedEngine()
+	eng, err := engine.Shared()
 	if err != nil {
 		b.Fatal(err)
 	}
 	path := runtimes.Python.Path(testHome)
 	for b.Loop() {
-		if _, err := modcache.Load(eng.wt, engineKey, runtimes.Python, path, b.TempDir(), nil); err != nil {
+		if _, err := eng.LoadModule(runtimes.Python, path, b.TempDir(), nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -98,17 +98,17 @@ func BenchmarkLoadModuleCold(b *testing.B) {
 // BenchmarkLoadModuleWarm loads the Python runtime from the compiled cache:
 // what every later process pays once.
 func BenchmarkLoadModuleWarm(b *testing.B) {
-	eng, err := sharedEngine()
+	eng, err := engine.Shared()
 	if err != nil {
 		b.Fatal(err)
 	}
 	path, dir := runtimes.Python.Path(testHome), b.TempDir()
-	if _, err := modcache.Load(eng.wt, engineKey, runtimes.Python, path, dir, nil); err != nil {
+	if _, err := eng.LoadModule(runtimes.Python, path, dir, nil); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := modcache.Load(eng.wt, engineKey, runtimes.Python, path, dir, nil); err != nil {
+		if _, err := eng.LoadModule(runtimes.Python, path, dir, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -3,6 +3,9 @@ package sandbox
 import (
 	"context"
 	"log/slog"
+
+	"github.com/wasmsandbox/sandbox/internal/engine"
+	"github.com/wasmsandbox/sandbox/internal/workspace"
 )
 
 // Event names: the message of each structured log record.
@@ -57,11 +60,11 @@ func (e events) start(ctx context.Context, p Policy, codeBytes int) {
 	)
 }
 
-func (e events) complete(ctx context.Context, r *Result, x *execution) {
+func (e events) complete(ctx context.Context, r *Result, p Policy, x *engine.Execution) {
 	if e.logger == nil {
 		return
 	}
-	outBytes, errBytes := x.stdout.written(), x.stderr.written()
+	outBytes, errBytes := x.Stdout.Written(), x.Stderr.Written()
 	e.logger.LogAttrs(ctx, slog.LevelInfo, EventExecutionComplete,
 		slog.String("runtime", string(e.runtime)),
 		slog.String("session_id", e.sessionID),
@@ -75,7 +78,6 @@ func (e events) complete(ctx context.Context, r *Result, x *execution) {
 		slog.Bool("stdout_truncated", r.StdoutTruncated),
 		slog.Bool("stderr_truncated", r.StderrTruncated),
 	)
-	p := x.policy
 	switch r.Outcome {
 	case OutcomeOutOfFuel:
 		e.violation(ctx, ViolationOutOfFuel, p.FuelBudget, int64(r.FuelConsumed))
@@ -109,16 +111,16 @@ func (e events) violation(ctx context.Context, kind string, limit, observed int6
 
 // workspaceViolation reports a workspace over its limits (see
 // ViolationWorkspaceLimit).
-func (e events) workspaceViolation(ctx context.Context, u workspaceUse, limit int64) {
+func (e events) workspaceViolation(ctx context.Context, u workspace.Use, limit int64) {
 	switch {
-	case u.err != nil:
-		e.violation(ctx, ViolationWorkspaceLimit, limit, u.bytes,
-			slog.String("unit", "bytes"), slog.Int64("entries", u.entries), slog.String("error", u.err.Error()))
-	case u.bytes <= limit && u.entries > maxWorkspaceEntries:
-		e.violation(ctx, ViolationWorkspaceLimit, maxWorkspaceEntries, u.entries,
-			slog.String("unit", "entries"), slog.Int64("bytes", u.bytes))
+	case u.Err != nil:
+		e.violation(ctx, ViolationWorkspaceLimit, limit, u.Bytes,
+			slog.String("unit", "bytes"), slog.Int64("entries", u.Entries), slog.String("error", u.Err.Error()))
+	case u.Bytes <= limit && u.Entries > workspace.MaxEntries:
+		e.violation(ctx, ViolationWorkspaceLimit, workspace.MaxEntries, u.Entries,
+			slog.String("unit", "entries"), slog.Int64("bytes", u.Bytes))
 	default:
-		e.violation(ctx, ViolationWorkspaceLimit, limit, u.bytes,
-			slog.String("unit", "bytes"), slog.Int64("entries", u.entries))
+		e.violation(ctx, ViolationWorkspaceLimit, limit, u.Bytes,
+			slog.String("unit", "bytes"), slog.Int64("entries", u.Entries))
 	}
 }

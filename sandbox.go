@@ -18,9 +18,20 @@ package sandbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"sync"
+
+	"github.com/bytecodealliance/wasmtime-go/v39"
+
+	"github.com/wasmsandbox/sandbox/internal/engine"
+	"github.com/wasmsandbox/sandbox/internal/javascript"
+	"github.com/wasmsandbox/sandbox/internal/modcache"
+	"github.com/wasmsandbox/sandbox/internal/python"
+	"github.com/wasmsandbox/sandbox/internal/runtimes"
 )
 
 // Runtime names a guest language runtime.
@@ -148,4 +159,169 @@ func New(rt Runtime, opts ...Option) (Sandbox, error) {
 		return nil, err
 	}
 	return &wasmSandbox{rt: r, policy: p, opts: o}, nil
+}
+
+// guestRuntime is one loaded runtime: its compiled module and how to run
+// code in an instance of it.
+type guestRuntime struct {
+	name   Runtime
+	eng    *engine.Engine
+	module *wasmtime.Module
+	// version is the runtime's package and version, for results and listings.
+	version string
+	// run runs the execution's code in a fresh instance of module.
+	run func(x *engine.Execution, module *wasmtime.Module) error
+	// defaultArgv fills Policy.Argv when it is nil.
+	defaultArgv []string
+	// argv, when not nil, turns the policy's argv into the guest's full
+	// command line.
+	argv func(base []string, spec *engine.Spec) []string
+	// stage, when not nil, prepares a session's globals for an execution:
+	// it returns mounts to add and a function to call once the guest has
+	// ended. Runtimes that hand the globals over directly leave it nil.
+	stage func(g *engine.Globals) (engine.Mount, func(), error)
+}
+
+// defaultGuestEnv is the guest's environment when the policy gives none.
+func defaultGuestEnv(p Policy) map[string]string {
+	return map[string]string{
+		"HOME": p.GuestWorkspace,
+		"LANG": "C.UTF-8",
+		"PWD":  p.GuestWorkspace,
+	}
+}
+
+// spec turns a validated policy into what the engine enforces for one
+// execution of code with workspace ws.
+func (g *guestRuntime) spec(p Policy, code, ws string, globals *engine.Globals, o *options) engine.Spec {
+	sp := engine.Spec{
+		Code:           code,
+		Fuel:           uint64(p.FuelBudget),
+		MemoryBytes:    p.MemoryBytes,
+		Timeout:        p.Timeout,
+		StdoutMax:      p.StdoutMaxBytes,
+		StderrMax:      p.StderrMaxBytes,
+		StdoutMirror:   o.stdout,
+		StderrMirror:   o.stderr,
+		Workspace:      ws,
+		GuestWorkspace: p.GuestWorkspace,
+		Env:            p.Env,
+		Argv:           p.Argv,
+		Globals:        globals,
+	}
+	for _, m := range p.Mounts {
+		sp.Mounts = append(sp.Mounts, engine.Mount{Host: m.Host, Guest: m.Guest, Writable: m.Writable})
+	}
+	if sp.Env == nil {
+		sp.Env = defaultGuestEnv(p)
+	}
+	if sp.Argv == nil {
+		sp.Argv = g.defaultArgv
+	}
+	if g.argv != nil {
+		sp.Argv = g.argv(sp.Argv, &sp)
+	}
+	return sp
+}
+
+var (
+	loadedMu sync.Mutex
+	loaded   = map[string]*loadEntry{}
+)
+
+type loadEntry struct {
+	once sync.Once
+	rt   *guestRuntime
+	err  error
+}
+
+func artifactFor(rt Runtime) runtimes.Artifact {
+	if rt == JavaScript {
+		return runtimes.JavaScript
+	}
+	return runtimes.Python
+}
+
+// loadRuntime finds (or, when allowed, installs) the runtime's wasm and
+// loads its compiled module once per process and cache directory.
+func loadRuntime(rt Runtime, o *options) (*guestRuntime, error) {
+	home, err := runtimes.Home(o.home)
+	if err != nil {
+		return nil, fmt.Errorf("%w: locating the runtime directory: %v", ErrInternal, err)
+	}
+	cacheDir := o.cacheDir
+	if cacheDir == "" {
+		cacheDir = modcache.Dir(home)
+	}
+	a := artifactFor(rt)
+	key := string(rt) + "\x00" + home + "\x00" + cacheDir
+	loadedMu.Lock()
+	e, ok := loaded[key]
+	if !ok {
+		e = &loadEntry{}
+		loaded[key] = e
+	}
+	loadedMu.Unlock()
+	e.once.Do(func() { e.rt, e.err = load(rt, a, home, cacheDir, o) })
+	if e.err != nil {
+		// Let a later call retry (the runtime may be installed by then).
+		loadedMu.Lock()
+		if loaded[key] == e {
+			delete(loaded, key)
+		}
+		loadedMu.Unlock()
+	}
+	return e.rt, e.err
+}
+
+func load(rt Runtime, a runtimes.Artifact, home, cacheDir string, o *options) (*guestRuntime, error) {
+	eng, err := engine.Shared()
+	if err != nil {
+		return nil, fmt.Errorf("%w: creating the wasm engine: %v", ErrInternal, err)
+	}
+	path := a.Path(home)
+	if _, err := os.Stat(path); err != nil {
+		if !o.autoInstall {
+			return nil, fmt.Errorf("%w: %s runtime (%s@%s) not found at %s; run `wasmsandbox runtimes install` (needs npm) or pass WithAutoInstall",
+				ErrRuntimeNotInstalled, rt, a.Package, a.Version, path)
+		}
+		if path, err = runtimes.Install(context.Background(), home, a, o.progress); err != nil {
+			return nil, fmt.Errorf("%w: installing the %s runtime: %v", ErrRuntimeNotInstalled, rt, err)
+		}
+	}
+	mod, err := eng.LoadModule(a, path, cacheDir, o.progress)
+	if errors.Is(err, runtimes.ErrIntegrity) || errors.Is(err, runtimes.ErrNotInstalled) {
+		return nil, fmt.Errorf("%w: the %s runtime at %s is damaged or incomplete (%v); reinstall it with `wasmsandbox runtimes install`",
+			ErrRuntimeNotInstalled, rt, path, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: loading the %s runtime: %v", ErrInternal, rt, err)
+	}
+	g := &guestRuntime{name: rt, eng: eng, module: mod, version: a.Package + "@" + a.Version}
+	switch rt {
+	case Python:
+		g.run, g.defaultArgv, g.argv = python.Run, python.Argv, python.FullArgv
+		g.stage = func(gl *engine.Globals) (engine.Mount, func(), error) {
+			m, err := python.Persist(gl)
+			return m, func() { python.CollectStage(gl) }, err
+		}
+	case JavaScript:
+		g.run, g.defaultArgv = javascript.Run, javascript.Argv
+		// The first run in a process compiles the guest API's JavaScript
+		// and keeps the bytecode; later runs load it. Doing that first run
+		// here, before any caller's code, keeps fuel figures the same for
+		// every run.
+		warm := &wasmSandbox{rt: g, policy: Policy{}.WithDefaults()}
+		if _, err := warm.execute(context.Background(), "", warm.policy, "", nil); err != nil {
+			return nil, fmt.Errorf("%w: starting the JavaScript runtime: %v", ErrInternal, err)
+		}
+	}
+	return g, nil
+}
+
+// CompiledModulePath is where the compiled module of rt is cached under
+// the runtime directory home (see WithRuntimeDir), for tools that report
+// on the cache.
+func CompiledModulePath(rt Runtime, home string) string {
+	return engine.ModulePath(modcache.Dir(home), artifactFor(rt))
 }

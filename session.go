@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -13,22 +14,15 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/wasmsandbox/sandbox/internal/python"
+	"github.com/wasmsandbox/sandbox/internal/session"
+	"github.com/wasmsandbox/sandbox/internal/workspace"
 )
 
 // Sessions give multi-turn agents a workspace that outlives one execution
-// and, when asked, the guest's global variables too.
-//
-// A SessionStore is a directory; each session is a subdirectory named by
-// its ID:
-//
-//	<root>/<id>/meta.json      metadata: runtime, policy, times, counters (host only)
-//	<root>/<id>/lock           flock'ed while the session executes or changes
-//	<root>/<id>/workspace/     mounted read-write at the policy's guest_workspace (/app)
-//	<root>/<id>/state/         saved globals (host only; see persist.go)
-//	<root>/<id>/stage/         exists only during an execution that persists globals
-//
-// Names starting with "." in the root (".tmp-*", ".trash-*") are sessions
-// being created or deleted; session IDs never start with ".".
+// and, when asked, the guest's global variables too. The directory layout,
+// locks, metadata and saved-state files are internal/session's.
 
 // SessionsDirEnv is the environment variable that sets the default session
 // store directory (see DefaultSessionsDir).
@@ -242,7 +236,7 @@ func (s *Session) WorkspaceDir() string { return s.workspaceDir() }
 func (s *Session) workspaceDir() string { return filepath.Join(s.dir, "workspace") }
 func (s *Session) stateDir() string     { return filepath.Join(s.dir, "state") }
 func (s *Session) stageDir() string     { return filepath.Join(s.dir, "stage") }
-func (s *Session) metaPath() string     { return filepath.Join(s.dir, metaFile) }
+func (s *Session) metaPath() string     { return filepath.Join(s.dir, session.MetaFile) }
 
 // WithSession makes every Execute of the sandbox run in session s: its
 // workspace is mounted, its policy applies, Result.SessionID is set, and
@@ -322,11 +316,11 @@ func (st *SessionStore) Create(ctx context.Context, cfg SessionConfig) (*Session
 		maxSt = DefaultSessionStateMaxBytes
 	}
 	now := time.Now().UTC()
-	m := &sessionMeta{
-		Version: metaVersion, ID: id, Runtime: rt, Policy: p,
+	m := &sessionMeta{Meta: &session.Meta{
+		Version: session.MetaVersion, ID: id, Runtime: string(rt),
 		AutoPersistGlobals: cfg.AutoPersistGlobals, StateMaxBytes: maxSt,
 		CreatedAt: now, LastUsedAt: now,
-	}
+	}, Policy: p}
 	// Build the session under a temporary name, then rename it into place,
 	// so a session is never seen half made and two creators of one ID
 	// cannot both win.
@@ -372,14 +366,14 @@ func validateSessionPolicy(p Policy, root string) error {
 		errs = append(errs, FieldError{Field: "workspace", Value: p.Workspace,
 			Reason: "must be empty for a session: the session's own workspace is mounted at guest_workspace"})
 	}
-	if guestPathProblem(p.GuestWorkspace) == "" && overlap(stateGuestDir, p.GuestWorkspace) != "" {
+	if guestPathProblem(p.GuestWorkspace) == "" && overlap(python.StateGuestDir, p.GuestWorkspace) != "" {
 		errs = append(errs, FieldError{Field: "guest_workspace", Value: p.GuestWorkspace,
-			Reason: fmt.Sprintf("overlaps %s, reserved for session state", stateGuestDir)})
+			Reason: fmt.Sprintf("overlaps %s, reserved for session state", python.StateGuestDir)})
 	}
 	for i, m := range p.Mounts {
-		if guestPathProblem(m.Guest) == "" && overlap(stateGuestDir, m.Guest) != "" {
+		if guestPathProblem(m.Guest) == "" && overlap(python.StateGuestDir, m.Guest) != "" {
 			errs = append(errs, FieldError{Field: fmt.Sprintf("mounts[%d].guest", i), Value: m.Guest,
-				Reason: fmt.Sprintf("overlaps %s, reserved for session state", stateGuestDir)})
+				Reason: fmt.Sprintf("overlaps %s, reserved for session state", python.StateGuestDir)})
 		}
 	}
 	if err := p.Validate(); err != nil {
@@ -419,7 +413,7 @@ func (st *SessionStore) handle(dir string, m *sessionMeta) *Session {
 	if maxSt <= 0 {
 		maxSt = DefaultSessionStateMaxBytes
 	}
-	return &Session{store: st, id: m.ID, dir: dir, runtime: m.Runtime, policy: p, persist: m.AutoPersistGlobals, maxSt: maxSt}
+	return &Session{store: st, id: m.ID, dir: dir, runtime: Runtime(m.Runtime), policy: p, persist: m.AutoPersistGlobals, maxSt: maxSt}
 }
 
 // Open returns the session with the given ID: ErrInvalidSessionID when the
@@ -459,7 +453,7 @@ func (st *SessionStore) info(dir string, m *sessionMeta) SessionInfo {
 	p := m.Policy.WithDefaults()
 	p.Workspace = ""
 	info := SessionInfo{
-		ID: m.ID, Runtime: m.Runtime, CreatedAt: m.CreatedAt, LastUsedAt: m.LastUsedAt,
+		ID: m.ID, Runtime: Runtime(m.Runtime), CreatedAt: m.CreatedAt, LastUsedAt: m.LastUsedAt,
 		Executions: m.Executions, FuelUsed: m.FuelUsed,
 		AutoPersistGlobals: m.AutoPersistGlobals, Policy: &p,
 		WorkspaceMaxBytes: p.WorkspaceMaxBytes,
@@ -467,8 +461,8 @@ func (st *SessionStore) info(dir string, m *sessionMeta) SessionInfo {
 	if m.AutoPersistGlobals {
 		info.StateMaxBytes = m.StateMaxBytes
 	}
-	info.WorkspaceBytes, _ = workspaceSize(filepath.Join(dir, "workspace"))
-	if fi, err := os.Lstat(filepath.Join(dir, "state", stateFile)); err == nil {
+	info.WorkspaceBytes, _ = workspace.Size(filepath.Join(dir, "workspace"))
+	if fi, err := os.Lstat(filepath.Join(dir, "state", session.StateFile)); err == nil {
 		info.StateBytes = fi.Size()
 	}
 	return info
@@ -521,7 +515,7 @@ func (st *SessionStore) Delete(ctx context.Context, id string) error {
 		}
 		return fmt.Errorf("%w: session %s: %v", ErrInternal, id, err)
 	}
-	unlock, err := lockSession(ctx, dir, id)
+	unlock, err := session.Lock(ctx, dir, id)
 	if err != nil {
 		return err
 	}
@@ -537,7 +531,7 @@ func (st *SessionStore) Delete(ctx context.Context, id string) error {
 // returning the bytes freed. The directory is first renamed out of the
 // way, so no one can open the session once this starts.
 func (st *SessionStore) remove(dir, id string, unlock func()) (int64, error) {
-	bytes, _ := dirSize(dir)
+	bytes, _ := workspace.Size(dir)
 	trash := filepath.Join(st.root, ".trash-"+id+"-"+NewSessionID()[:8])
 	err := os.Rename(dir, trash)
 	unlock()
@@ -554,7 +548,7 @@ func (st *SessionStore) remove(dir, id string, unlock func()) (int64, error) {
 // its ID, runtime, policy and counters stay. It waits for a running
 // execution to finish (or ctx to end).
 func (s *Session) Reset(ctx context.Context) error {
-	unlock, err := lockSession(ctx, s.dir, s.id)
+	unlock, err := session.Lock(ctx, s.dir, s.id)
 	if err != nil {
 		return err
 	}
@@ -562,7 +556,7 @@ func (s *Session) Reset(ctx context.Context) error {
 	if _, err := readMeta(s.dir, s.id); err != nil && !errors.Is(err, ErrSessionCorrupt) {
 		return err
 	}
-	freed, _ := workspaceSize(s.workspaceDir())
+	freed, _ := workspace.Size(s.workspaceDir())
 	entries, err := os.ReadDir(s.workspaceDir())
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("%w: resetting session %s: %v", ErrInternal, s.id, err)
@@ -601,7 +595,7 @@ func (st *SessionStore) Reset(ctx context.Context, id string) error {
 // ClearState discards the session's saved globals and keeps its files. Use
 // it when Execute reports the saved state corrupt (ErrSessionCorrupt).
 func (s *Session) ClearState(ctx context.Context) error {
-	unlock, err := lockSession(ctx, s.dir, s.id)
+	unlock, err := session.Lock(ctx, s.dir, s.id)
 	if err != nil {
 		return err
 	}
@@ -610,7 +604,7 @@ func (s *Session) ClearState(ctx context.Context) error {
 }
 
 func (s *Session) clearState() error {
-	if err := os.Remove(filepath.Join(s.stateDir(), stateFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := os.Remove(filepath.Join(s.stateDir(), session.StateFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("%w: clearing the state of session %s: %v", ErrInternal, s.id, err)
 	}
 	return nil
@@ -640,15 +634,41 @@ func (st *SessionStore) log(ctx context.Context, level slog.Level, msg string, a
 	}
 }
 
-// workspaceSize adds up the sizes of everything below dir except
-// directories, without following symbolic links. It walks through an
-// os.Root (see wsScan), so deep paths are counted too; an error means the
-// workspace could not be measured, and callers treat it as full.
-func workspaceSize(dir string) (int64, error) {
-	s := &wsScan{}
-	err := s.scan(dir)
-	return s.bytes, err
+// sessionMeta is a session's metadata with its policy decoded.
+type sessionMeta struct {
+	*session.Meta
+	Policy Policy
 }
 
-// dirSize is workspaceSize for a whole session directory.
-func dirSize(dir string) (int64, error) { return workspaceSize(dir) }
+// runtimeNames lists the names of Runtimes, for checking metadata.
+func runtimeNames() []string {
+	var names []string
+	for _, r := range Runtimes() {
+		names = append(names, string(r))
+	}
+	return names
+}
+
+// readMeta reads and checks the metadata of the session id in dir (see
+// session.ReadMeta for the errors), decoding its policy.
+func readMeta(dir, id string) (*sessionMeta, error) {
+	m, err := session.ReadMeta(dir, id, runtimeNames())
+	if err != nil {
+		return nil, err
+	}
+	var p Policy
+	if err := json.Unmarshal(m.Policy, &p); err != nil {
+		return nil, session.Corrupt(id, "%s is not valid (%v)", session.MetaFile, err)
+	}
+	return &sessionMeta{Meta: m, Policy: p}, nil
+}
+
+// writeMeta replaces dir's metadata atomically (see session.WriteMeta).
+func writeMeta(dir string, m *sessionMeta) error {
+	raw, err := json.Marshal(m.Policy)
+	if err != nil {
+		return err
+	}
+	m.Meta.Policy = raw
+	return session.WriteMeta(dir, m.Meta)
+}

@@ -5,6 +5,10 @@ import (
 	"fmt"
 	"os"
 	"slices"
+
+	"github.com/wasmsandbox/sandbox/internal/engine"
+	"github.com/wasmsandbox/sandbox/internal/session"
+	"github.com/wasmsandbox/sandbox/internal/workspace"
 )
 
 // Execute runs code in the session, like a Sandbox made with New and
@@ -32,7 +36,7 @@ func (s *wasmSandbox) executeInSession(ctx context.Context, sess *Session, code 
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCancelled, err)
 	}
-	unlock, err := lockSession(ctx, sess.dir, sess.id)
+	unlock, err := session.Lock(ctx, sess.dir, sess.id)
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +49,7 @@ func (s *wasmSandbox) executeInSession(ctx context.Context, sess *Session, code 
 	if err := os.MkdirAll(p.Workspace, 0o700); err != nil {
 		return nil, fmt.Errorf("%w: session %s: workspace: %v", ErrInternal, sess.id, err)
 	}
-	used, err := workspaceSize(p.Workspace)
+	used, err := workspace.Size(p.Workspace)
 	if err != nil {
 		// A workspace that cannot be measured (nested deeper than a scan
 		// follows) is refused like a full one: what a guest left there
@@ -58,13 +62,10 @@ func (s *wasmSandbox) executeInSession(ctx context.Context, sess *Session, code 
 			ErrWorkspaceFull, sess.id, used, p.WorkspaceMaxBytes)
 	}
 
-	var st *guestState
+	var g *engine.Globals
 	var finish func()
 	if sess.persist {
-		if s.rt.persist == nil {
-			return nil, fmt.Errorf("%w: session %s persists globals, which the %s runtime cannot do yet", ErrNotImplemented, sess.id, s.rt.name)
-		}
-		in, err := readState(sess.stateDir(), sess.id, sess.maxSt)
+		in, err := session.ReadState(sess.stateDir(), sess.id, sess.maxSt)
 		if err != nil {
 			return nil, err
 		}
@@ -76,34 +77,38 @@ func (s *wasmSandbox) executeInSession(ctx context.Context, sess *Session, code 
 			return nil, fmt.Errorf("%w: session %s: creating the state stage: %v", ErrInternal, sess.id, err)
 		}
 		defer os.RemoveAll(stage)
-		st = &guestState{in: in, max: sess.maxSt, stage: stage}
-		if finish, err = s.rt.persist(&p, st); err != nil {
-			return nil, err
+		g = &engine.Globals{In: in, Max: sess.maxSt, Stage: stage}
+		if s.rt.stage != nil {
+			m, fin, err := s.rt.stage(g)
+			if err != nil {
+				return nil, err
+			}
+			p.Mounts = append(p.Mounts, Mount{Host: m.Host, Guest: m.Guest, Writable: m.Writable})
+			finish = fin
 		}
-		ctx = withGuestState(ctx, st)
 	}
 
-	res, err := s.execute(ctx, code, p, sess.id)
+	res, err := s.execute(ctx, code, p, sess.id, g)
 	if res == nil {
 		return nil, err
 	}
 	if finish != nil {
 		finish()
 	}
-	if st != nil {
+	if g != nil {
 		// Only a guest that ended by itself has its globals kept: when a
 		// limit stopped it, whatever it managed to save (from an atexit
 		// hook, say) is dropped and the previous state stays.
-		if st.saved && res.ExitCode >= 0 && (res.Outcome == OutcomeOK || res.Outcome == OutcomeGuestError) {
-			if werr := writeState(sess.stateDir(), st.out); werr != nil && err == nil {
+		if g.Saved && res.ExitCode >= 0 && (res.Outcome == OutcomeOK || res.Outcome == OutcomeGuestError) {
+			if werr := session.WriteState(sess.stateDir(), g.Out); werr != nil && err == nil {
 				err = fmt.Errorf("%w: session %s: saving globals: %v", ErrInternal, sess.id, werr)
 			}
 		}
-		if len(st.notKept) > 0 {
-			res.GlobalsNotPersisted = st.notKept
+		if len(g.NotKept) > 0 {
+			res.GlobalsNotPersisted = g.NotKept
 		}
 	}
-	if after, werr := workspaceSize(p.Workspace); werr == nil && after > p.WorkspaceMaxBytes {
+	if after, werr := workspace.Size(p.Workspace); werr == nil && after > p.WorkspaceMaxBytes {
 		ev := events{logger: s.opts.logger, runtime: s.rt.name, sessionID: sess.id}
 		ev.violation(ctx, ViolationWorkspaceLimit, p.WorkspaceMaxBytes, after)
 	}

@@ -10,7 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wasmsandbox/sandbox/internal/session"
 	"github.com/wasmsandbox/sandbox/internal/vfs"
+	"github.com/wasmsandbox/sandbox/internal/workspace"
 )
 
 // Host-side file operations on a session's workspace. Paths are relative to
@@ -88,9 +90,9 @@ func (s *Session) writeFile(f *vfs.FS, name string, data []byte) error {
 	if err != nil {
 		return s.fileErr(err)
 	}
-	used, err := workspaceSize(s.workspaceDir())
+	used, err := workspace.Size(s.workspaceDir())
 	if err != nil {
-		return fmt.Errorf("%w: session %s: the workspace cannot be measured (%v); remove files or reset the session", ErrWorkspaceFull, s.id, cause(err))
+		return fmt.Errorf("%w: session %s: the workspace cannot be measured (%v); remove files or reset the session", ErrWorkspaceFull, s.id, workspace.Cause(err))
 	}
 	if old, err := f.Stat(g); err == nil && old.IsRegular() {
 		used -= old.Size
@@ -127,7 +129,7 @@ func (s *Session) RemoveFile(ctx context.Context, name string) error {
 // withFiles runs fn on the workspace's files while holding the session
 // lock, so no execution of the session runs meanwhile.
 func (s *Session) withFiles(ctx context.Context, fn func(f *vfs.FS) error) error {
-	unlock, err := lockSession(ctx, s.dir, s.id)
+	unlock, err := session.Lock(ctx, s.dir, s.id)
 	if err != nil {
 		return err
 	}

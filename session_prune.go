@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/wasmsandbox/sandbox/internal/session"
 )
 
 // PruneOptions says which sessions Prune deletes. A session matching either
@@ -111,7 +113,7 @@ func (st *SessionStore) Prune(ctx context.Context, opts PruneOptions) (*PruneRep
 		default:
 			continue
 		}
-		unlock, ok, err := tryLockSession(c.dir, c.id)
+		unlock, ok, err := session.TryLock(c.dir, c.id)
 		if err != nil || !ok {
 			continue // gone, or executing right now
 		}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wasmsandbox/sandbox/internal/workspace"
 )
 
 // A guest stopped by a limit keeps the previous state, even when it arranged
@@ -80,7 +82,7 @@ func TestSessionKeepsTheHostsReason(t *testing.T) {
 	noWatchdog(t)
 	st, _ := newStore(t)
 	s := mustCreate(t, st, SessionConfig{AutoPersistGlobals: true})
-	res := execIn(t, s, fmt.Sprintf("import os\nos.makedirs('a/' * %d)", maxWorkspaceDepth+10))
+	res := execIn(t, s, fmt.Sprintf("import os\nos.makedirs('a/' * %d)", workspace.MaxDepth+10))
 	wantOutcome(t, res, OutcomeGuestError)
 	if !strings.Contains(res.Error, "could not be measured") {
 		t.Fatalf("error = %q", res.Error)

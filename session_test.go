@@ -16,6 +16,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/wasmsandbox/sandbox/internal/python"
+	"github.com/wasmsandbox/sandbox/internal/session"
 )
 
 // eventLog records slog records for tests.
@@ -165,7 +168,7 @@ func TestSessionCreateConflicts(t *testing.T) {
 	if _, err := st.Create(ctx, SessionConfig{Policy: Policy{FuelBudget: -1}}); !errors.Is(err, ErrInvalidPolicy) {
 		t.Errorf("Create with a bad policy = %v, want ErrInvalidPolicy", err)
 	}
-	if _, err := st.Create(ctx, SessionConfig{Policy: Policy{Mounts: []Mount{{Host: t.TempDir(), Guest: stateGuestDir}}}}); !errors.Is(err, ErrInvalidPolicy) {
+	if _, err := st.Create(ctx, SessionConfig{Policy: Policy{Mounts: []Mount{{Host: t.TempDir(), Guest: python.StateGuestDir}}}}); !errors.Is(err, ErrInvalidPolicy) {
 		t.Errorf("Create mounting over the state directory = %v, want ErrInvalidPolicy", err)
 	}
 	if _, err := st.Create(ctx, SessionConfig{Runtime: "cobol"}); !errors.Is(err, ErrUnknownRuntime) {
@@ -314,7 +317,7 @@ func TestSessionStateLimitAndCorruption(t *testing.T) {
 	}
 
 	// Damaged state is a clear error that names the way out, never a crash.
-	statePath := filepath.Join(st.Dir(), s.ID(), "state", stateFile)
+	statePath := filepath.Join(st.Dir(), s.ID(), "state", session.StateFile)
 	good, err := os.ReadFile(statePath)
 	if err != nil {
 		t.Fatal(err)
@@ -420,8 +423,8 @@ print(sorted(os.listdir(".")))`, rel, filepath.Join(rel, "secret")))
 	if res.Stdout != "['etc', 'out', 'secret', 'sub']\n" {
 		t.Fatalf("guest made %q (stderr %s)", res.Stdout, res.Stderr)
 	}
-	for _, name := range []string{"out/secret", "secret", "etc/passwd", "etc/hostname", "sub/state/" + stateFile,
-		"../state/" + stateFile, "../meta.json", "/etc/passwd", "/app/../meta.json", "../../outside/secret", ws + "/../meta.json"} {
+	for _, name := range []string{"out/secret", "secret", "etc/passwd", "etc/hostname", "sub/state/" + session.StateFile,
+		"../state/" + session.StateFile, "../meta.json", "/etc/passwd", "/app/../meta.json", "../../outside/secret", ws + "/../meta.json"} {
 		data, err := s.ReadFile(name, 0)
 		if err == nil || !errors.Is(err, ErrFileAccess) {
 			t.Errorf("ReadFile(%q) = %q, %v; want an ErrFileAccess error", name, data, err)
@@ -594,7 +597,7 @@ func TestSessionLockHelper(t *testing.T) {
 	if dir == "" {
 		t.Skip("helper process only")
 	}
-	unlock, err := lockSession(context.Background(), dir, filepath.Base(dir))
+	unlock, err := session.Lock(context.Background(), dir, filepath.Base(dir))
 	if err != nil {
 		fmt.Println("error:", err)
 		os.Exit(1)
@@ -622,7 +625,7 @@ func TestSessionLockAcrossProcesses(t *testing.T) {
 	if line != "locked\n" {
 		t.Fatalf("helper said %q", line)
 	}
-	if _, ok, err := tryLockSession(s.dir, s.ID()); ok || err != nil {
+	if _, ok, err := session.TryLock(s.dir, s.ID()); ok || err != nil {
 		t.Fatalf("tryLock while another process holds the lock: ok=%v err=%v", ok, err)
 	}
 	short, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
@@ -726,7 +729,7 @@ func TestSessionCrashSafety(t *testing.T) {
 
 	// A leftover temporary file next to valid metadata is harmless, and
 	// the next metadata write cleans it up.
-	if err := os.WriteFile(filepath.Join(good.dir, metaTmp+"123"), []byte(`{"vers`), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(good.dir, session.MetaFile+".tmp-123"), []byte(`{"vers`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.Open("good"); err != nil {
@@ -738,7 +741,7 @@ func TestSessionCrashSafety(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Metadata lost to a crash between writing the temp file and renaming it.
-	if err := os.Rename(gone.metaPath(), filepath.Join(gone.dir, metaTmp+"456")); err != nil {
+	if err := os.Rename(gone.metaPath(), filepath.Join(gone.dir, session.MetaFile+".tmp-456")); err != nil {
 		t.Fatal(err)
 	}
 	for id, want := range map[string]string{"trunc": "not valid", "gone": "interrupted write"} {
@@ -774,7 +777,7 @@ func TestSessionCrashSafety(t *testing.T) {
 	if err := good.WriteFile(ctx, "x.txt", []byte("x")); err != nil {
 		t.Fatal(err)
 	}
-	if tmps := leftoverMetaTemps(good.dir); len(tmps) != 0 {
+	if tmps, _ := filepath.Glob(filepath.Join(good.dir, session.MetaFile+".tmp-*")); len(tmps) != 0 {
 		t.Errorf("stray temp files after a metadata write: %q", tmps)
 	}
 }

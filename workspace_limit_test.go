@@ -6,24 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-)
 
-// deepDir is a workspace-relative directory whose host path is longer than
-// PATH_MAX once a workspace's host path is prefixed, though the guest path
-// itself is not: a walk by host path fails there with ENAMETOOLONG.
-var deepDir = func() string {
-	p := "."
-	for range 16 {
-		p += "/" + strings.Repeat("d", 250)
-	}
-	return p + "/" + strings.Repeat("e", 60)
-}()
+	"github.com/wasmsandbox/sandbox/internal/workspace"
+)
 
 // pyDeepDir is Python that creates deepDir one level at a time.
 const pyDeepDir = `import os
@@ -34,80 +23,6 @@ for i in range(16):
 p += "/" + "e" * 60
 os.mkdir(p)
 `
-
-func TestWorkspaceScanDeepPath(t *testing.T) {
-	ws := t.TempDir()
-	r, err := os.OpenRoot(ws)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	if err := r.MkdirAll(deepDir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := r.WriteFile(deepDir+"/big.bin", make([]byte, 3000), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := r.WriteFile("top.txt", []byte("hi"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(ws) + len(deepDir); n < 4096 {
-		t.Fatalf("host path of %d bytes is not past PATH_MAX", n)
-	}
-
-	s, err := snapshot(ws)
-	if err != nil {
-		t.Fatalf("snapshot: %v", err)
-	}
-	deepFile := path.Clean(deepDir + "/big.bin")
-	if fs, ok := s.files[deepFile]; !ok || fs.size != 3000 || len(s.files) != 2 {
-		t.Errorf("snapshot files = %d entries, deep file %+v %v", len(s.files), fs, ok)
-	}
-	if s.bytes != 3002 || s.entries != 17+2 {
-		t.Errorf("snapshot bytes = %d, entries = %d; want 3002, 19", s.bytes, s.entries)
-	}
-	if n, err := workspaceSize(ws); err != nil || n != 3002 {
-		t.Errorf("workspaceSize = %d, %v; want 3002", n, err)
-	}
-}
-
-func TestWorkspaceScanTooDeepFails(t *testing.T) {
-	ws := t.TempDir()
-	r, err := os.OpenRoot(ws)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	if err := r.MkdirAll(strings.Repeat("a/", maxWorkspaceDepth+1), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := snapshot(ws); err == nil || !strings.Contains(err.Error(), "nested deeper") {
-		t.Errorf("snapshot of a too deep tree = %v, want an error", err)
-	}
-	if _, err := workspaceSize(ws); err == nil {
-		t.Error("workspaceSize of a too deep tree did not fail")
-	}
-}
-
-func TestDiffSnapshotsCapped(t *testing.T) {
-	before, after := map[string]fileState{}, map[string]fileState{}
-	for i := range maxFilesListed + 5 {
-		before[fmt.Sprintf("gone%05d", i)] = fileState{size: 1}
-		after[fmt.Sprintf("new%05d", i)] = fileState{size: 1}
-	}
-	before["same"], after["same"] = fileState{size: 1}, fileState{size: 1}
-	before["changed"], after["changed"] = fileState{size: 1}, fileState{size: 2}
-	c, m, d, cut := diffSnapshots(before, after)
-	if len(c) != maxFilesListed || len(d) != maxFilesListed || !cut || !slices.IsSorted(c) || c[0] != "new00000" {
-		t.Errorf("created %d, deleted %d, truncated %v", len(c), len(d), cut)
-	}
-	if len(m) != 1 || m[0] != "changed" {
-		t.Errorf("modified = %v", m)
-	}
-	if _, _, _, cut := diffSnapshots(map[string]fileState{}, map[string]fileState{"a": {}}); cut {
-		t.Error("a short diff is marked truncated")
-	}
-}
 
 // wantWorkspaceStop fails unless res is a guest stopped by the workspace
 // watchdog, well before its deadline.
@@ -191,9 +106,9 @@ func TestWorkspaceLimitWriteLoop(t *testing.T) {
 }
 
 func TestWorkspaceLimitEntries(t *testing.T) {
-	old := maxWorkspaceEntries
-	maxWorkspaceEntries = 300
-	t.Cleanup(func() { maxWorkspaceEntries = old })
+	old := workspace.MaxEntries
+	workspace.MaxEntries = 300
+	t.Cleanup(func() { workspace.MaxEntries = old })
 
 	ev := &eventLog{}
 	sb := newSandbox(t, Python, Policy{Timeout: 20 * time.Second, FuelBudget: 1e12}, WithLogger(slog.New(ev)))
@@ -223,7 +138,7 @@ func TestWorkspaceTooDeepFailsClosed(t *testing.T) {
 	noWatchdog(t) // the final scan must catch it on its own
 	ev := &eventLog{}
 	sb := newSandbox(t, Python, Policy{}, WithLogger(slog.New(ev)))
-	res := run(t, sb, fmt.Sprintf("import os\nos.makedirs('a/' * %d)\nopen('x', 'w').write('x')", maxWorkspaceDepth+10))
+	res := run(t, sb, fmt.Sprintf("import os\nos.makedirs('a/' * %d)\nopen('x', 'w').write('x')", workspace.MaxDepth+10))
 	wantOutcome(t, res, OutcomeGuestError)
 	if !strings.Contains(res.Error, "could not be measured") || !strings.Contains(res.Error, "nested deeper than 256 levels") {
 		t.Errorf("error = %q", res.Error)
@@ -237,7 +152,7 @@ func TestFilesListsTruncated(t *testing.T) {
 	sb := newSandbox(t, Python, Policy{})
 	res := run(t, sb, "for i in range(1100):\n    open(f'f{i:04}', 'w').close()")
 	wantOutcome(t, res, OutcomeOK)
-	if len(res.FilesCreated) != maxFilesListed || !res.FilesTruncated || res.FilesCreated[0] != "f0000" || res.FilesCreated[999] != "f0999" {
+	if len(res.FilesCreated) != workspace.MaxFilesListed || !res.FilesTruncated || res.FilesCreated[0] != "f0000" || res.FilesCreated[999] != "f0999" {
 		t.Errorf("files_created has %d entries (truncated %v)", len(res.FilesCreated), res.FilesTruncated)
 	}
 	res = run(t, sb, "open('one', 'w').close()")
@@ -272,7 +187,7 @@ func TestSessionWorkspaceWatchdogCountsExistingFiles(t *testing.T) {
 // noWatchdog keeps the workspace watchdog from looking during the test, so
 // that what the final scan does is tested without a race.
 func noWatchdog(t *testing.T) {
-	old := watchInterval
-	watchInterval = time.Hour
-	t.Cleanup(func() { watchInterval = old })
+	old := workspace.WatchInterval
+	workspace.WatchInterval = time.Hour
+	t.Cleanup(func() { workspace.WatchInterval = old })
 }

@@ -1,4 +1,4 @@
-package sandbox
+package engine
 
 // #include <stdint.h>
 // #include <stddef.h>
@@ -15,6 +15,8 @@ import (
 	"unsafe"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
+
+	"github.com/wasmsandbox/sandbox/internal/errs"
 )
 
 // epochTick is how often the shared engine's epoch advances while any
@@ -39,11 +41,11 @@ var cPtrOK = func() bool {
 // cPtr reads the C pointer held in the first field of a wasmtime-go object.
 func cPtr[T any](obj *T) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(obj)) }
 
-var errLayout = fmt.Errorf("%w: unsupported wasmtime-go object layout", ErrInternal)
+var errLayout = fmt.Errorf("%w: unsupported wasmtime-go object layout", errs.Internal)
 
 //export wsbWrite
 func wsbWrite(h C.uintptr_t, buf *C.uchar, n C.size_t) {
-	c, ok := cgo.Handle(h).Value().(*capture)
+	c, ok := cgo.Handle(h).Value().(*Capture)
 	if !ok || n == 0 {
 		return
 	}
@@ -53,19 +55,19 @@ func wsbWrite(h C.uintptr_t, buf *C.uchar, n C.size_t) {
 // captureOutput sends the guest's stdout and stderr of config to x's
 // captures. The returned function releases them; call it only after the
 // store that consumed config is closed.
-func captureOutput(config *wasmtime.WasiConfig, x *execution) (func(), error) {
+func captureOutput(config *wasmtime.WasiConfig, x *Execution) (func(), error) {
 	if !cPtrOK {
 		return nil, errLayout
 	}
-	out, errh := cgo.NewHandle(x.stdout), cgo.NewHandle(x.stderr)
+	out, errh := cgo.NewHandle(x.Stdout), cgo.NewHandle(x.Stderr)
 	C.wsb_set_output(cPtr(config), C.uintptr_t(out), C.uintptr_t(errh))
 	return func() { out.Delete(); errh.Delete() }, nil
 }
 
 //export wsbEpochExpired
 func wsbEpochExpired(h C.uintptr_t) C.int {
-	x, ok := cgo.Handle(h).Value().(*execution)
-	if !ok || x.expired() {
+	x, ok := cgo.Handle(h).Value().(*Execution)
+	if !ok || x.Expired() {
 		return 1
 	}
 	return 0
@@ -73,7 +75,7 @@ func wsbEpochExpired(h C.uintptr_t) C.int {
 
 // watchEpoch registers x as the epoch-deadline callback of store and returns
 // a function that releases it. The store must not run after release.
-func watchEpoch(store *wasmtime.Store, x *execution) (func(), error) {
+func watchEpoch(store *wasmtime.Store, x *Execution) (func(), error) {
 	if !cPtrOK {
 		return nil, errLayout
 	}

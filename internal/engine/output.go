@@ -1,4 +1,4 @@
-package sandbox
+package engine
 
 import (
 	"io"
@@ -6,10 +6,10 @@ import (
 	"unicode/utf8"
 )
 
-// capture keeps the first max bytes written to it and counts the rest, so a
+// Capture keeps the first max bytes written to it and counts the rest, so a
 // guest that prints forever costs the host at most max bytes of memory. An
 // optional mirror sees the kept bytes as they arrive.
-type capture struct {
+type Capture struct {
 	mu     sync.Mutex
 	max    int64
 	buf    []byte
@@ -17,8 +17,8 @@ type capture struct {
 	mirror *mirror
 }
 
-func newCapture(max int64, w io.Writer) *capture {
-	c := &capture{max: max}
+func NewCapture(max int64, w io.Writer) *Capture {
+	c := &Capture{max: max}
 	if w != nil {
 		c.mirror = newMirror(w)
 	}
@@ -27,7 +27,7 @@ func newCapture(max int64, w io.Writer) *capture {
 
 // Write never fails and never blocks on the mirror: bytes past the cap are
 // counted and dropped.
-func (c *capture) Write(p []byte) (int, error) {
+func (c *Capture) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.total += int64(len(p))
@@ -44,18 +44,18 @@ func (c *capture) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// written is the number of bytes the guest wrote, kept or not.
-func (c *capture) written() int64 {
+// Written is the number of bytes the guest wrote, kept or not.
+func (c *Capture) Written() int64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.total
 }
 
-// result returns the kept text and whether anything was dropped. A
+// Result returns the kept text and whether anything was dropped. A
 // multi-byte character split by the cap is dropped whole so the text stays
 // valid UTF-8 where the guest's was. The first call, made once the guest
 // has ended, also completes the mirror.
-func (c *capture) result() (text string, truncated bool) {
+func (c *Capture) Result() (text string, truncated bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.mirror != nil {

@@ -1,4 +1,8 @@
-package sandbox
+// Package workspace measures the directories a guest may write: scans that
+// add up a workspace's bytes and entries through an os.Root, the diff of two
+// scans (a Result's files lists), and the watchdog that stops a guest whose
+// workspace goes over its limits while it runs.
+package workspace
 
 import (
 	"errors"
@@ -11,7 +15,7 @@ import (
 	"time"
 )
 
-// Workspace scans.
+// Scans.
 //
 // Every scan walks the workspace through an os.Root, one directory at a
 // time (openat and fstatat relative to the directory's descriptor), so a
@@ -24,59 +28,59 @@ import (
 // while it is scanned (fs.ErrNotExist) is left out; any other error fails
 // the scan, and callers treat a failed scan as a workspace over its limit.
 
-// maxWorkspaceEntries caps the number of entries (files, directories,
+// MaxEntries caps the number of entries (files, directories,
 // links) a workspace may hold, whatever their size: past it an execution is
 // stopped like one over workspace_max_bytes. A variable so that tests can
 // lower it.
-var maxWorkspaceEntries int64 = 100_000
+var MaxEntries int64 = 100_000
 
-// maxWorkspaceDepth is how deeply directories may nest in a workspace. A
+// MaxDepth is how deeply directories may nest in a workspace. A
 // scan holds one descriptor per level, so deeper trees are not scanned: the
 // scan fails, which counts as over the limit.
-const maxWorkspaceDepth = 256
+const MaxDepth = 256
 
-// maxFilesListed caps each of a Result's files_created, files_modified and
+// MaxFilesListed caps each of a Result's files_created, files_modified and
 // files_deleted; Result.FilesTruncated says when one was cut.
-const maxFilesListed = 1000
+const MaxFilesListed = 1000
 
 // maxStageEntries bounds the files a guest may leave in a session's state
 // stage, which normally holds three.
 const maxStageEntries = 100
 
-// Watchdog timing: the first check comes after watchInterval, and the
+// Watchdog timing: the first check comes after WatchInterval, and the
 // watchdog never spends more than about a tenth of the wall time walking:
 // the pause after a walk is watchPauseFactor times as long as the walk,
-// and at least watchInterval. (A variable so that tests can keep the
+// and at least WatchInterval. (A variable so that tests can keep the
 // watchdog from looking at all.)
-var watchInterval = 100 * time.Millisecond
+var WatchInterval = 100 * time.Millisecond
 
 const watchPauseFactor = 10
 
-// fileState is what a workspace scan records of one regular file or symlink.
-type fileState struct {
-	size  int64
-	mtime time.Time
-	mode  fs.FileMode
+// FileState is what a workspace scan records of one regular file or symlink.
+type FileState struct {
+	Size  int64
+	MTime time.Time
+	Mode  fs.FileMode
 }
 
-// wsScan walks a workspace and adds it up.
-type wsScan struct {
-	// files, when not nil, receives every entry that is not a directory,
+// Scan walks a workspace and adds it up.
+type Scan struct {
+	// Files, when not nil, receives every entry that is not a directory,
 	// by workspace-relative slash-separated path.
-	files map[string]fileState
-	// bytes is the total size of the entries that are not directories.
-	bytes int64
-	// entries counts everything below the root: files, directories, links.
-	entries int64
+	Files map[string]FileState
+	// Bytes is the total size of the entries that are not directories.
+	Bytes int64
+	// Entries counts everything below the root: files, directories, links.
+	Entries int64
 	// stop, when not nil, is asked after every entry whether to end the
 	// scan early; the scan then fails with errScanStopped.
-	stop func(*wsScan) bool
+	stop func(*Scan) bool
 }
 
 var errScanStopped = errors.New("workspace scan stopped")
 
 // scan adds up everything below dir.
-func (s *wsScan) scan(dir string) error {
+func (s *Scan) scan(dir string) error {
 	r, err := os.OpenRoot(dir)
 	if err != nil {
 		return err
@@ -87,7 +91,7 @@ func (s *wsScan) scan(dir string) error {
 
 // walk scans the directory r, which is rel in the workspace ("" for the
 // root) and depth levels below it.
-func (s *wsScan) walk(r *os.Root, rel string, depth int) error {
+func (s *Scan) walk(r *os.Root, rel string, depth int) error {
 	f, err := r.Open(".")
 	if err != nil {
 		return s.fail(rel, depth, err)
@@ -96,13 +100,13 @@ func (s *wsScan) walk(r *os.Root, rel string, depth int) error {
 	for {
 		infos, rerr := f.Readdir(256)
 		for _, fi := range infos {
-			s.entries++
+			s.Entries++
 			if fi.IsDir() {
 				dirs = append(dirs, fi.Name())
 			} else {
-				s.bytes += fi.Size()
-				if s.files != nil {
-					s.files[join(rel, fi.Name())] = fileState{size: fi.Size(), mtime: fi.ModTime(), mode: fi.Mode()}
+				s.Bytes += fi.Size()
+				if s.Files != nil {
+					s.Files[join(rel, fi.Name())] = FileState{Size: fi.Size(), MTime: fi.ModTime(), Mode: fi.Mode()}
 				}
 			}
 			if s.stop != nil && s.stop(s) {
@@ -121,15 +125,15 @@ func (s *wsScan) walk(r *os.Root, rel string, depth int) error {
 	f.Close()
 	for _, name := range dirs {
 		p := join(rel, name)
-		if depth+1 > maxWorkspaceDepth {
-			return fmt.Errorf("at %s: directories nested deeper than %d levels", shortPath(p), maxWorkspaceDepth)
+		if depth+1 > MaxDepth {
+			return fmt.Errorf("at %s: directories nested deeper than %d levels", shortPath(p), MaxDepth)
 		}
 		sub, err := r.OpenRoot(name)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				continue // removed or renamed meanwhile
 			}
-			return fmt.Errorf("at %s: %v", shortPath(p), cause(err))
+			return fmt.Errorf("at %s: %v", shortPath(p), Cause(err))
 		}
 		err = s.walk(sub, p, depth+1)
 		sub.Close()
@@ -143,14 +147,14 @@ func (s *wsScan) walk(r *os.Root, rel string, depth int) error {
 // fail is the error of a directory that could not be read: nil when it
 // disappeared (other than the root), else one naming the directory by its
 // workspace path.
-func (s *wsScan) fail(rel string, depth int, err error) error {
+func (s *Scan) fail(rel string, depth int, err error) error {
 	if depth > 0 && errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if rel == "" {
 		return err // the workspace itself: its host path is the caller's
 	}
-	return fmt.Errorf("at %s: %v", shortPath(rel), cause(err))
+	return fmt.Errorf("at %s: %v", shortPath(rel), Cause(err))
 }
 
 func join(dir, name string) string {
@@ -160,8 +164,8 @@ func join(dir, name string) string {
 	return dir + "/" + name
 }
 
-// cause drops the host path that os errors carry, keeping the reason.
-func cause(err error) error {
+// Cause drops the host path that os errors carry, keeping the reason.
+func Cause(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
@@ -179,18 +183,18 @@ func shortPath(p string) string {
 	return fmt.Sprintf("%q", p)
 }
 
-// snapshot records every file under root (symlinks are not followed) and
+// Snapshot records every file under root (symlinks are not followed) and
 // the totals.
-func snapshot(root string) (*wsScan, error) {
-	s := &wsScan{files: map[string]fileState{}}
+func Snapshot(root string) (*Scan, error) {
+	s := &Scan{Files: map[string]FileState{}}
 	err := s.scan(root)
 	return s, err
 }
 
-// diffSnapshots lists created, modified and deleted paths, each sorted,
-// never nil (so they encode as JSON arrays) and cut at maxFilesListed
+// Diff lists created, modified and deleted paths, each sorted,
+// never nil (so they encode as JSON arrays) and cut at MaxFilesListed
 // entries; truncated says whether any was cut.
-func diffSnapshots(before, after map[string]fileState) (created, modified, deleted []string, truncated bool) {
+func Diff(before, after map[string]FileState) (created, modified, deleted []string, truncated bool) {
 	created, modified, deleted = []string{}, []string{}, []string{}
 	for p, a := range after {
 		b, ok := before[p]
@@ -208,49 +212,59 @@ func diffSnapshots(before, after map[string]fileState) (created, modified, delet
 	}
 	cut := func(l []string) []string {
 		sort.Strings(l)
-		if len(l) > maxFilesListed {
+		if len(l) > MaxFilesListed {
 			truncated = true
-			return l[:maxFilesListed:maxFilesListed]
+			return l[:MaxFilesListed:MaxFilesListed]
 		}
 		return l
 	}
 	return cut(created), cut(modified), cut(deleted), truncated
 }
 
-// workspaceUse is what a scan found against the limits of an execution.
-type workspaceUse struct {
-	bytes, entries int64
-	// stageLimit is set when it is the session's state stage, not the
+// Use is what a scan found against the limits of an execution.
+type Use struct {
+	Bytes, Entries int64
+	// StageLimit is set when it is the session's state stage, not the
 	// workspace, that went over: this limit.
-	stageLimit int64
-	// err is set when the scan failed; the workspace counts as over.
-	err error
+	StageLimit int64
+	// Err is set when the scan failed; the workspace counts as over.
+	Err error
 }
 
-// over reports whether use breaks workspace_max_bytes or the entry cap.
-func (u workspaceUse) over(limit int64) bool {
-	return u.err != nil || u.bytes > limit || u.entries > maxWorkspaceEntries
+// Over reports whether use breaks workspace_max_bytes or the entry cap.
+func (u Use) Over(limit int64) bool {
+	return u.Err != nil || u.Bytes > limit || u.Entries > MaxEntries
 }
 
-// watchdog measures an execution's workspace while the guest runs and stops
-// the guest (stopWorkspace) once it is over workspace_max_bytes or
-// maxWorkspaceEntries, or cannot be measured.
-type watchdog struct {
+// Size adds up the sizes of everything below dir except directories,
+// without following symbolic links. It walks through an os.Root (see
+// Scan), so deep paths are counted too; an error means the workspace could
+// not be measured, and callers treat it as full.
+func Size(dir string) (int64, error) {
+	s := &Scan{}
+	err := s.scan(dir)
+	return s.Bytes, err
+}
+
+// Watchdog measures an execution's workspace while the guest runs and
+// stops the guest once the workspace is over its byte limit or MaxEntries,
+// or cannot be measured.
+type Watchdog struct {
 	done chan struct{}
 	wg   sync.WaitGroup
-	// use is what stopped the guest; read it only after stop.
-	use workspaceUse
+	// use is what stopped the guest.
+	use Use
 }
 
-// watchWorkspace starts the watchdog of x, whose workspace is dir. A
+// Watch starts a watchdog over dir with a limit of limit bytes; stop is
+// called (once, from the watchdog's goroutine) when it finds dir over. A
 // session's state stage, when stage is not empty, is watched too, against
 // its own limit of stageLimit bytes (it holds the saved globals, which are
 // not the workspace's).
-func watchWorkspace(x *execution, dir, stage string, stageLimit int64) *watchdog {
-	w := &watchdog{done: make(chan struct{})}
-	limit := x.policy.WorkspaceMaxBytes
+func Watch(dir string, limit int64, stage string, stageLimit int64, stop func()) *Watchdog {
+	w := &Watchdog{done: make(chan struct{})}
 	w.wg.Go(func() {
-		pause := watchInterval
+		pause := WatchInterval
 		t := time.NewTimer(pause)
 		defer t.Stop()
 		for {
@@ -260,51 +274,53 @@ func watchWorkspace(x *execution, dir, stage string, stageLimit int64) *watchdog
 			case <-t.C:
 			}
 			began := time.Now()
-			s := &wsScan{stop: func(s *wsScan) bool {
-				if s.entries%64 == 0 {
+			s := &Scan{stop: func(s *Scan) bool {
+				if s.Entries%64 == 0 {
 					select {
 					case <-w.done:
 						return true
 					default:
 					}
 				}
-				return s.bytes > limit || s.entries > maxWorkspaceEntries
+				return s.Bytes > limit || s.Entries > MaxEntries
 			}}
 			err := s.scan(dir)
-			use := workspaceUse{bytes: s.bytes, entries: s.entries}
+			use := Use{Bytes: s.Bytes, Entries: s.Entries}
 			if err != nil && err != errScanStopped {
-				use.err = err
+				use.Err = err
 			}
-			if !use.over(limit) && stage != "" {
-				st := &wsScan{stop: func(st *wsScan) bool { return st.bytes > stageLimit || st.entries > maxStageEntries }}
+			if !use.Over(limit) && stage != "" {
+				st := &Scan{stop: func(st *Scan) bool { return st.Bytes > stageLimit || st.Entries > maxStageEntries }}
 				err := st.scan(stage)
-				use = workspaceUse{bytes: st.bytes, entries: st.entries, stageLimit: stageLimit}
+				use = Use{Bytes: st.Bytes, Entries: st.Entries, StageLimit: stageLimit}
 				if err != nil && err != errScanStopped {
-					use.err = err
+					use.Err = err
 				}
-				if !use.over(stageLimit) && use.entries <= maxStageEntries {
-					use = workspaceUse{}
+				if !use.Over(stageLimit) && use.Entries <= maxStageEntries {
+					use = Use{}
 				}
 			}
-			if use.over(limit) || use.stageLimit > 0 {
+			if use.Over(limit) || use.StageLimit > 0 {
 				select {
 				case <-w.done:
-					return // the guest has ended: execute measures again
+					return // the guest has ended: the caller measures again
 				default:
 				}
 				w.use = use
-				x.stop(stopWorkspace)
+				stop()
 				return
 			}
-			pause = max(watchInterval, watchPauseFactor*time.Since(began))
+			pause = max(WatchInterval, watchPauseFactor*time.Since(began))
 			t.Reset(pause)
 		}
 	})
 	return w
 }
 
-// stop ends the watchdog and waits for it.
-func (w *watchdog) stop() {
+// Stop ends the watchdog, waits for it, and returns what it found over a
+// limit (the zero Use when it found nothing).
+func (w *Watchdog) Stop() Use {
 	close(w.done)
 	w.wg.Wait()
+	return w.use
 }

@@ -1,4 +1,4 @@
-package sandbox
+package session
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/wasmsandbox/sandbox/internal/errs"
 )
 
 // A session is locked while it executes or changes: an in-process lock per
@@ -63,28 +65,28 @@ func procAcquire(ctx context.Context, key string, try bool) (release func(), ok 
 	return func() { <-l.ch; drop() }, true, nil
 }
 
-// lockSession locks the session in dir, waiting for the executions and
+// Lock locks the session in dir, waiting for the executions and
 // changes in progress (in this process or another) to end, or for ctx.
-// It fails with ErrSessionNotFound when the session is gone, also when it
+// It fails with errs.SessionNotFound when the session is gone, also when it
 // was deleted while we waited.
-func lockSession(ctx context.Context, dir, id string) (func(), error) {
+func Lock(ctx context.Context, dir, id string) (func(), error) {
 	unlock, ok, err := lockSessionWith(ctx, dir, id, false)
 	if err == nil && !ok {
-		err = fmt.Errorf("%w: session %s: lock not taken", ErrInternal, id)
+		err = fmt.Errorf("%w: session %s: lock not taken", errs.Internal, id)
 	}
 	return unlock, err
 }
 
-// tryLockSession is lockSession without waiting: ok is false when the
+// TryLock is Lock without waiting: ok is false when the
 // session is busy.
-func tryLockSession(dir, id string) (unlock func(), ok bool, err error) {
+func TryLock(dir, id string) (unlock func(), ok bool, err error) {
 	return lockSessionWith(context.Background(), dir, id, true)
 }
 
 func lockSessionWith(ctx context.Context, dir, id string, try bool) (func(), bool, error) {
 	path := filepath.Join(dir, "lock")
 	cancelled := func(err error) error {
-		return fmt.Errorf("%w: waiting for session %s: %w", ErrCancelled, id, err)
+		return fmt.Errorf("%w: waiting for session %s: %w", errs.Cancelled, id, err)
 	}
 	for attempt := 0; ; attempt++ {
 		release, ok, err := procAcquire(ctx, path, try)
@@ -98,9 +100,9 @@ func lockSessionWith(ctx context.Context, dir, id string, try bool) (func(), boo
 		if err != nil {
 			release()
 			if errors.Is(err, fs.ErrNotExist) {
-				return nil, false, fmt.Errorf("%w: %s", ErrSessionNotFound, id)
+				return nil, false, fmt.Errorf("%w: %s", errs.SessionNotFound, id)
 			}
-			return nil, false, fmt.Errorf("%w: locking session %s: %v", ErrInternal, id, err)
+			return nil, false, fmt.Errorf("%w: locking session %s: %v", errs.Internal, id, err)
 		}
 		fail := func() { f.Close(); release() }
 		got, err := flockWait(ctx, f, try)
@@ -109,7 +111,7 @@ func lockSessionWith(ctx context.Context, dir, id string, try bool) (func(), boo
 			if ctx.Err() != nil {
 				return nil, false, cancelled(ctx.Err())
 			}
-			return nil, false, fmt.Errorf("%w: locking session %s: %v", ErrInternal, id, err)
+			return nil, false, fmt.Errorf("%w: locking session %s: %v", errs.Internal, id, err)
 		}
 		if !got {
 			fail()
@@ -126,7 +128,7 @@ func lockSessionWith(ctx context.Context, dir, id string, try bool) (func(), boo
 		}
 		unlock()
 		if err2 != nil || attempt >= 3 {
-			return nil, false, fmt.Errorf("%w: %s", ErrSessionNotFound, id)
+			return nil, false, fmt.Errorf("%w: %s", errs.SessionNotFound, id)
 		}
 	}
 }

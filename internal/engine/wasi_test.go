@@ -1,4 +1,4 @@
-package sandbox
+package engine
 
 import (
 	"context"
@@ -27,7 +27,7 @@ func i32Args(args ...int64) string {
 // callHostileWAT is callHostile with the call's arguments written in WAT.
 func callHostileWAT(t *testing.T, fn, sig, params string) (int32, error) {
 	t.Helper()
-	eng, err := sharedEngine()
+	eng, err := Shared()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func callHostileWAT(t *testing.T, fn, sig, params string) (int32, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := &execution{ctx: context.Background(), deadline: time.Now().Add(5 * time.Second)}
+	x := &Execution{Ctx: context.Background(), Deadline: time.Now().Add(5 * time.Second)}
 	store := wasmtime.NewStoreWithData(eng.wt, x)
 	defer store.Close()
 	store.SetWasi(wasmtime.NewWasiConfig())

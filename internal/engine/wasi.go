@@ -1,4 +1,4 @@
-package sandbox
+package engine
 
 import (
 	"encoding/binary"
@@ -86,7 +86,7 @@ const (
 // the deadline; fd subscriptions report ready at once (the guest has no
 // sockets, and files and stdio never block).
 func hostPollOneoff(c *wasmtime.Caller, in, out, nsubs, neventsPtr int32) (int32, *wasmtime.Trap) {
-	x := c.Data().(*execution)
+	x := c.Data().(*Execution)
 	if nsubs <= 0 || nsubs > maxSubscriptions {
 		return errnoInval, nil
 	}
@@ -143,7 +143,7 @@ func hostPollOneoff(c *wasmtime.Caller, in, out, nsubs, neventsPtr int32) (int32
 	if !fdReady && minWait > 0 {
 		// Linear memory cannot grow or move while this host call runs, so
 		// the spans taken above stay valid across the wait.
-		if err := x.sleep(minWait); err != nil {
+		if err := x.Sleep(minWait); err != nil {
 			return 0, wasmtime.NewTrap(err.Error())
 		}
 	}

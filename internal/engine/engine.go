@@ -1,0 +1,73 @@
+// Package engine owns the one wasmtime engine of the process and runs a
+// guest in a fresh store under hard limits: the fuel budget, the memory cap
+// (store limiter), the wall-clock deadline (epoch interruption with a
+// per-store callback, see capi.go), output caps (Capture) and WASI with
+// exactly the mounts, env and argv of its Spec. Host waits (poll_oneoff)
+// are served in Go so that the deadline cuts them short (wasi.go).
+//
+// It knows nothing of policies, results or sessions: the root package
+// turns a Policy into a Spec and the engine's report into a Result.
+package engine
+
+import (
+	"io"
+	"sync"
+
+	"github.com/bytecodealliance/wasmtime-go/v39"
+
+	"github.com/wasmsandbox/sandbox/internal/modcache"
+	"github.com/wasmsandbox/sandbox/internal/quickjs"
+	"github.com/wasmsandbox/sandbox/internal/runtimes"
+)
+
+// maxWasmStack bounds the native stack compiled guest code may use; deep
+// recursion past it is a stack-overflow trap, never a host crash.
+const maxWasmStack = 4 << 20
+
+// Key names the engine settings that compiled modules depend on; it is
+// part of the compiled-module cache key.
+const Key = "fuel=1,epoch=1,stack=4194304"
+
+// Engine is the wasmtime engine shared by every sandbox, with the linker
+// that gives guests their imports: WASI preview1 with our shadows and the
+// JavaScript runtime's host functions.
+type Engine struct {
+	wt     *wasmtime.Engine
+	linker *wasmtime.Linker
+	ticker *ticker
+}
+
+// Shared returns the process's engine, creating it on first use.
+var Shared = sync.OnceValues(func() (*Engine, error) {
+	cfg := wasmtime.NewConfig()
+	cfg.SetConsumeFuel(true)
+	cfg.SetEpochInterruption(true)
+	cfg.SetMaxWasmStack(maxWasmStack)
+	wt := wasmtime.NewEngineWithConfig(cfg)
+	l := wasmtime.NewLinker(wt)
+	if err := l.DefineWasi(); err != nil {
+		return nil, err
+	}
+	if err := shadowWASI(l); err != nil {
+		return nil, err
+	}
+	if err := quickjs.Define(l); err != nil {
+		return nil, err
+	}
+	return &Engine{wt: wt, linker: l, ticker: &ticker{engine: wt}}, nil
+})
+
+// Wasmtime returns the underlying wasmtime engine.
+func (e *Engine) Wasmtime() *wasmtime.Engine { return e.wt }
+
+// LoadModule returns the compiled module of the installed artifact a at
+// path, from the on-disk cache in cacheDir when it is there (see
+// internal/modcache).
+func (e *Engine) LoadModule(a runtimes.Artifact, path, cacheDir string, progress io.Writer) (*wasmtime.Module, error) {
+	return modcache.Load(e.wt, Key, a, path, cacheDir, progress)
+}
+
+// ModulePath is where the compiled module of a is cached in cacheDir.
+func ModulePath(cacheDir string, a runtimes.Artifact) string {
+	return modcache.Path(cacheDir, a.WasmSHA256, Key)
+}
