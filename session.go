@@ -2,15 +2,12 @@ package sandbox
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -29,7 +26,7 @@ import (
 const SessionsDirEnv = "WASMSANDBOX_SESSIONS_DIR"
 
 // MaxSessionIDLen is the longest session ID accepted.
-const MaxSessionIDLen = 64
+const MaxSessionIDLen = session.MaxIDLen
 
 // DefaultSessionStateMaxBytes caps the saved globals of a session when its
 // SessionConfig gives no StateMaxBytes (16 MiB).
@@ -39,62 +36,22 @@ const DefaultSessionStateMaxBytes int64 = 16 << 20
 // caller gives none (16 MiB).
 const DefaultSessionReadMaxBytes int64 = 16 << 20
 
-// sessionIDPattern: letters, digits, "-" and "_", starting with a letter or
-// digit (so an ID is never mistaken for a flag or a hidden file).
-var sessionIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
-
 // ValidateSessionID reports whether id can name a session: 1 to 64
 // characters, letters, digits, "-" and "_", the first a letter or digit.
 // The error wraps ErrInvalidSessionID. Only IDs that pass are ever used to
 // build a path, so no ID can reach outside the store.
-func ValidateSessionID(id string) error {
-	switch {
-	case id == "":
-		return fmt.Errorf("%w: empty (use letters, digits, '-' and '_', at most %d)", ErrInvalidSessionID, MaxSessionIDLen)
-	case len(id) > MaxSessionIDLen:
-		return fmt.Errorf("%w: %d characters long, at most %d allowed", ErrInvalidSessionID, len(id), MaxSessionIDLen)
-	case !sessionIDPattern.MatchString(id):
-		return fmt.Errorf("%w: %q (use letters, digits, '-' and '_', starting with a letter or digit, at most %d)",
-			ErrInvalidSessionID, id, MaxSessionIDLen)
-	}
-	return nil
-}
+func ValidateSessionID(id string) error { return session.ValidateID(id) }
 
 // NewSessionID returns a random (version 4) UUID such as
 // "3f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0b".
-func NewSessionID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
+func NewSessionID() string { return session.NewID() }
 
 // DefaultSessionsDir returns the session store directory that the command
 // line and the MCP server share: $WASMSANDBOX_SESSIONS_DIR when set, else
 // $XDG_DATA_HOME/wasmsandbox/sessions when XDG_DATA_HOME is an absolute
 // path, else ~/.local/share/wasmsandbox/sessions. The result is absolute;
 // the directory is not created.
-func DefaultSessionsDir() (string, error) {
-	dir := os.Getenv(SessionsDirEnv)
-	if dir == "" {
-		if xdg := os.Getenv("XDG_DATA_HOME"); xdg != "" && filepath.IsAbs(xdg) {
-			dir = filepath.Join(xdg, "wasmsandbox", "sessions")
-		}
-	}
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("%w: cannot find the home directory (%v); set %s", ErrInternal, err, SessionsDirEnv)
-		}
-		dir = filepath.Join(home, ".local", "share", "wasmsandbox", "sessions")
-	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", fmt.Errorf("%w: session directory %q: %v", ErrInternal, dir, err)
-	}
-	return abs, nil
-}
+func DefaultSessionsDir() (string, error) { return session.DefaultDir(SessionsDirEnv) }
 
 // SessionStore is a directory of sessions. Several stores, in one process
 // or in many, may share a directory: a session executes one code at a time
@@ -196,83 +153,6 @@ type SessionInfo struct {
 	Error string `json:"error,omitempty"`
 }
 
-// Session is a handle on one session of a store. Its runtime and policy
-// are fixed; everything else is read from disk when asked, so a handle
-// stays valid while other handles (or processes) use the same session.
-// Its methods are safe for concurrent use.
-type Session struct {
-	store   *SessionStore
-	id      string
-	dir     string
-	runtime Runtime
-	policy  Policy
-	persist bool
-	maxSt   int64
-}
-
-// ID returns the session's ID.
-func (s *Session) ID() string { return s.id }
-
-// Runtime returns the session's language.
-func (s *Session) Runtime() Runtime { return s.runtime }
-
-// Policy returns the session's policy with defaults filled in; Workspace is
-// the session's workspace directory.
-func (s *Session) Policy() Policy {
-	p := s.policy
-	p.Workspace = s.workspaceDir()
-	p.Mounts = slices.Clone(p.Mounts)
-	return p
-}
-
-// AutoPersistGlobals reports whether the session keeps globals between executions.
-func (s *Session) AutoPersistGlobals() bool { return s.persist }
-
-// WorkspaceDir returns the host directory mounted at the policy's
-// guest_workspace. Prefer the file methods (WriteFile, ReadFile, ...),
-// which keep to the workspace even when the guest planted symbolic links.
-func (s *Session) WorkspaceDir() string { return s.workspaceDir() }
-
-func (s *Session) workspaceDir() string { return filepath.Join(s.dir, "workspace") }
-func (s *Session) stateDir() string     { return filepath.Join(s.dir, "state") }
-func (s *Session) stageDir() string     { return filepath.Join(s.dir, "stage") }
-func (s *Session) metaPath() string     { return filepath.Join(s.dir, session.MetaFile) }
-
-// WithSession makes every Execute of the sandbox run in session s: its
-// workspace is mounted, its policy applies, Result.SessionID is set, and
-// executions in one session never overlap (also across processes). The
-// runtime given to New must be the session's; WithPolicy must not be given
-// (a session's policy is fixed), else New fails with ErrSessionConflict.
-func WithSession(s *Session) Option {
-	return func(o *options) {
-		o.session = s
-		if s != nil {
-			o.sessionID = s.id
-		}
-	}
-}
-
-// sandboxPolicy is the policy of a sandbox that runs in s.
-func (s *Session) sandboxPolicy(rt Runtime, o *options) (Policy, error) {
-	if rt != s.runtime {
-		return Policy{}, fmt.Errorf("%w: session %s runs %s, not %s", ErrSessionConflict, s.id, s.runtime, rt)
-	}
-	if o.policySet {
-		return Policy{}, fmt.Errorf("%w: session %s has its own policy, fixed when it was created; do not pass WithPolicy with WithSession", ErrSessionConflict, s.id)
-	}
-	if _, err := os.Stat(s.dir); err != nil {
-		return Policy{}, s.notFound(err)
-	}
-	return s.Policy(), nil
-}
-
-func (s *Session) notFound(err error) error {
-	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%w: %s", ErrSessionNotFound, s.id)
-	}
-	return fmt.Errorf("%w: session %s: %v", ErrInternal, s.id, err)
-}
-
 // sessionDir validates id and returns its directory; nothing is touched
 // before the ID is known to be valid.
 func (st *SessionStore) sessionDir(id string) (string, error) {
@@ -321,33 +201,8 @@ func (st *SessionStore) Create(ctx context.Context, cfg SessionConfig) (*Session
 		AutoPersistGlobals: cfg.AutoPersistGlobals, StateMaxBytes: maxSt,
 		CreatedAt: now, LastUsedAt: now,
 	}, Policy: p}
-	// Build the session under a temporary name, then rename it into place,
-	// so a session is never seen half made and two creators of one ID
-	// cannot both win.
-	tmp, err := os.MkdirTemp(st.root, ".tmp-")
-	if err != nil {
-		return nil, fmt.Errorf("%w: creating session %s: %v", ErrInternal, id, err)
-	}
-	defer os.RemoveAll(tmp) // a no-op once renamed
-	for _, d := range []string{"workspace", "state"} {
-		if err := os.Mkdir(filepath.Join(tmp, d), 0o700); err != nil {
-			return nil, fmt.Errorf("%w: creating session %s: %v", ErrInternal, id, err)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(tmp, "lock"), nil, 0o600); err != nil {
-		return nil, fmt.Errorf("%w: creating session %s: %v", ErrInternal, id, err)
-	}
-	if err := writeMeta(tmp, m); err != nil {
-		return nil, fmt.Errorf("%w: creating session %s: %v", ErrInternal, id, err)
-	}
-	if _, err := os.Lstat(dir); err == nil {
-		return nil, fmt.Errorf("%w: %s", ErrSessionExists, id)
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if _, serr := os.Lstat(dir); serr == nil {
-			return nil, fmt.Errorf("%w: %s", ErrSessionExists, id)
-		}
-		return nil, fmt.Errorf("%w: creating session %s: %v", ErrInternal, id, err)
+	if dir, err = session.Make(st.root, id, func(tmp string) error { return writeMeta(tmp, m) }); err != nil {
+		return nil, err
 	}
 	s := st.handle(dir, m)
 	st.log(ctx, slog.LevelInfo, EventSessionCreated,
@@ -440,15 +295,6 @@ func (st *SessionStore) Info(id string) (SessionInfo, error) {
 	return s.Info()
 }
 
-// Info describes the session as it is on disk now.
-func (s *Session) Info() (SessionInfo, error) {
-	m, err := readMeta(s.dir, s.id)
-	if err != nil {
-		return SessionInfo{}, err
-	}
-	return s.store.info(s.dir, m), nil
-}
-
 func (st *SessionStore) info(dir string, m *sessionMeta) SessionInfo {
 	p := m.Policy.WithDefaults()
 	p.Workspace = ""
@@ -472,25 +318,21 @@ func (st *SessionStore) info(dir string, m *sessionMeta) SessionInfo {
 // session whose metadata is missing or corrupt is listed with only its ID
 // and Error set, so one broken session never hides the others.
 func (st *SessionStore) List() ([]SessionInfo, error) {
-	entries, err := os.ReadDir(st.root)
+	entries, err := session.Entries(st.root, false)
 	if err != nil {
-		return nil, fmt.Errorf("%w: listing sessions: %v", ErrInternal, err)
+		return nil, err
 	}
 	out := []SessionInfo{}
 	for _, e := range entries {
-		if !e.IsDir() || ValidateSessionID(e.Name()) != nil {
-			continue // ".tmp-*", ".trash-*" and anything that is not ours
-		}
-		dir := filepath.Join(st.root, e.Name())
-		m, err := readMeta(dir, e.Name())
+		m, err := readMeta(e.Dir, e.ID)
 		if err != nil {
 			if errors.Is(err, ErrSessionNotFound) {
 				continue // deleted meanwhile
 			}
-			out = append(out, SessionInfo{ID: e.Name(), Error: err.Error()})
+			out = append(out, SessionInfo{ID: e.ID, Error: err.Error()})
 			continue
 		}
-		out = append(out, st.info(dir, m))
+		out = append(out, st.info(e.Dir, m))
 	}
 	slices.SortStableFunc(out, func(a, b SessionInfo) int {
 		if c := b.LastUsedAt.Compare(a.LastUsedAt); c != 0 {
@@ -519,62 +361,11 @@ func (st *SessionStore) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	bytes, err := st.remove(dir, id, unlock)
+	bytes, err := session.Remove(st.root, dir, id, unlock)
 	if err != nil {
 		return err
 	}
 	st.log(ctx, slog.LevelInfo, EventSessionDeleted, slog.String("session_id", id), slog.Int64("bytes", bytes))
-	return nil
-}
-
-// remove deletes a locked session directory and releases the lock,
-// returning the bytes freed. The directory is first renamed out of the
-// way, so no one can open the session once this starts.
-func (st *SessionStore) remove(dir, id string, unlock func()) (int64, error) {
-	bytes, _ := workspace.Size(dir)
-	trash := filepath.Join(st.root, ".trash-"+id+"-"+NewSessionID()[:8])
-	err := os.Rename(dir, trash)
-	unlock()
-	if err != nil {
-		return 0, fmt.Errorf("%w: deleting session %s: %v", ErrInternal, id, err)
-	}
-	if err := os.RemoveAll(trash); err != nil {
-		return bytes, fmt.Errorf("%w: deleting session %s: %v", ErrInternal, id, err)
-	}
-	return bytes, nil
-}
-
-// Reset empties the session's workspace and discards its saved globals;
-// its ID, runtime, policy and counters stay. It waits for a running
-// execution to finish (or ctx to end).
-func (s *Session) Reset(ctx context.Context) error {
-	unlock, err := session.Lock(ctx, s.dir, s.id)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	if _, err := readMeta(s.dir, s.id); err != nil && !errors.Is(err, ErrSessionCorrupt) {
-		return err
-	}
-	freed, _ := workspace.Size(s.workspaceDir())
-	entries, err := os.ReadDir(s.workspaceDir())
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%w: resetting session %s: %v", ErrInternal, s.id, err)
-	}
-	for _, e := range entries {
-		// RemoveAll removes symbolic links, never what they point to.
-		if err := os.RemoveAll(filepath.Join(s.workspaceDir(), e.Name())); err != nil {
-			return fmt.Errorf("%w: resetting session %s: %v", ErrInternal, s.id, err)
-		}
-	}
-	if err := os.MkdirAll(s.workspaceDir(), 0o700); err != nil {
-		return fmt.Errorf("%w: resetting session %s: %v", ErrInternal, s.id, err)
-	}
-	if err := s.clearState(); err != nil {
-		return err
-	}
-	_ = s.touch(nil)
-	s.store.log(ctx, slog.LevelInfo, EventSessionReset, slog.String("session_id", s.id), slog.Int64("bytes", freed))
 	return nil
 }
 
@@ -592,83 +383,9 @@ func (st *SessionStore) Reset(ctx context.Context, id string) error {
 	return st.handle(dir, m).Reset(ctx)
 }
 
-// ClearState discards the session's saved globals and keeps its files. Use
-// it when Execute reports the saved state corrupt (ErrSessionCorrupt).
-func (s *Session) ClearState(ctx context.Context) error {
-	unlock, err := session.Lock(ctx, s.dir, s.id)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	return s.clearState()
-}
-
-func (s *Session) clearState() error {
-	if err := os.Remove(filepath.Join(s.stateDir(), session.StateFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%w: clearing the state of session %s: %v", ErrInternal, s.id, err)
-	}
-	return nil
-}
-
-// touch updates the session's metadata under its lock: last use now, plus
-// what update changes.
-func (s *Session) touch(update func(m *sessionMeta)) error {
-	m, err := readMeta(s.dir, s.id)
-	if err != nil {
-		return err
-	}
-	m.LastUsedAt = time.Now().UTC()
-	if update != nil {
-		update(m)
-	}
-	if err := writeMeta(s.dir, m); err != nil {
-		return fmt.Errorf("%w: saving the metadata of session %s: %v", ErrInternal, s.id, err)
-	}
-	return nil
-}
-
 // log emits a session event when the store has a logger.
 func (st *SessionStore) log(ctx context.Context, level slog.Level, msg string, attrs ...slog.Attr) {
 	if st.logger != nil {
 		st.logger.LogAttrs(ctx, level, msg, attrs...)
 	}
-}
-
-// sessionMeta is a session's metadata with its policy decoded.
-type sessionMeta struct {
-	*session.Meta
-	Policy Policy
-}
-
-// runtimeNames lists the names of Runtimes, for checking metadata.
-func runtimeNames() []string {
-	var names []string
-	for _, r := range Runtimes() {
-		names = append(names, string(r))
-	}
-	return names
-}
-
-// readMeta reads and checks the metadata of the session id in dir (see
-// session.ReadMeta for the errors), decoding its policy.
-func readMeta(dir, id string) (*sessionMeta, error) {
-	m, err := session.ReadMeta(dir, id, runtimeNames())
-	if err != nil {
-		return nil, err
-	}
-	var p Policy
-	if err := json.Unmarshal(m.Policy, &p); err != nil {
-		return nil, session.Corrupt(id, "%s is not valid (%v)", session.MetaFile, err)
-	}
-	return &sessionMeta{Meta: m, Policy: p}, nil
-}
-
-// writeMeta replaces dir's metadata atomically (see session.WriteMeta).
-func writeMeta(dir string, m *sessionMeta) error {
-	raw, err := json.Marshal(m.Policy)
-	if err != nil {
-		return err
-	}
-	m.Meta.Policy = raw
-	return session.WriteMeta(dir, m.Meta)
 }

@@ -5,10 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/wasmsandbox/sandbox/internal/session"
@@ -46,10 +43,6 @@ type PruneReport struct {
 	BytesFreed int64 `json:"bytes_freed"`
 }
 
-// staleTempAge is how old a ".tmp-*" directory (a Create that crashed)
-// must be before Prune removes it.
-const staleTempAge = time.Hour
-
 // Prune deletes the sessions that opts selects and reports them, emitting
 // session.pruned for each. Sessions busy executing are in use, so they are
 // skipped, and a session used since the scan is spared. Sessions with
@@ -59,9 +52,9 @@ func (st *SessionStore) Prune(ctx context.Context, opts PruneOptions) (*PruneRep
 	if opts.OlderThan < 0 || opts.MaxSessions < 0 {
 		return nil, fmt.Errorf("%w: prune options must not be negative", ErrInvalidPolicy)
 	}
-	entries, err := os.ReadDir(st.root)
+	entries, err := session.Entries(st.root, true)
 	if err != nil {
-		return nil, fmt.Errorf("%w: listing sessions: %v", ErrInternal, err)
+		return nil, err
 	}
 	type candidate struct {
 		id, dir string
@@ -69,30 +62,11 @@ func (st *SessionStore) Prune(ctx context.Context, opts PruneOptions) (*PruneRep
 	}
 	var cands []candidate
 	for _, e := range entries {
-		name, dir := e.Name(), filepath.Join(st.root, e.Name())
-		if !e.IsDir() {
-			continue
-		}
-		if strings.HasPrefix(name, ".trash-") {
-			os.RemoveAll(dir)
-			continue
-		}
-		if strings.HasPrefix(name, ".tmp-") {
-			if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > staleTempAge {
-				os.RemoveAll(dir)
-			}
-			continue
-		}
-		if ValidateSessionID(name) != nil {
-			continue
-		}
-		c := candidate{id: name, dir: dir}
-		if m, err := readMeta(dir, name); err == nil {
+		c := candidate{id: e.ID, dir: e.Dir, last: e.ModTime}
+		if m, err := readMeta(e.Dir, e.ID); err == nil {
 			c.last = m.LastUsedAt
 		} else if errors.Is(err, ErrSessionNotFound) {
 			continue
-		} else if fi, err := e.Info(); err == nil {
-			c.last = fi.ModTime()
 		}
 		cands = append(cands, c)
 	}
@@ -123,7 +97,7 @@ func (st *SessionStore) Prune(ctx context.Context, opts PruneOptions) (*PruneRep
 				continue // used since the scan
 			}
 		}
-		bytes, err := st.remove(c.dir, c.id, unlock)
+		bytes, err := session.Remove(st.root, c.dir, c.id, unlock)
 		if err != nil {
 			return rep, err
 		}

@@ -1,0 +1,305 @@
+package sandbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/wasmsandbox/sandbox/internal/engine"
+	"github.com/wasmsandbox/sandbox/internal/session"
+	"github.com/wasmsandbox/sandbox/internal/workspace"
+)
+
+// Session is a handle on one session of a store. Its runtime and policy
+// are fixed; everything else is read from disk when asked, so a handle
+// stays valid while other handles (or processes) use the same session.
+// Its methods are safe for concurrent use.
+type Session struct {
+	store   *SessionStore
+	id      string
+	dir     string
+	runtime Runtime
+	policy  Policy
+	persist bool
+	maxSt   int64
+}
+
+// ID returns the session's ID.
+func (s *Session) ID() string { return s.id }
+
+// Runtime returns the session's language.
+func (s *Session) Runtime() Runtime { return s.runtime }
+
+// Policy returns the session's policy with defaults filled in; Workspace is
+// the session's workspace directory.
+func (s *Session) Policy() Policy {
+	p := s.policy
+	p.Workspace = s.workspaceDir()
+	p.Mounts = slices.Clone(p.Mounts)
+	return p
+}
+
+// AutoPersistGlobals reports whether the session keeps globals between executions.
+func (s *Session) AutoPersistGlobals() bool { return s.persist }
+
+// WorkspaceDir returns the host directory mounted at the policy's
+// guest_workspace. Prefer the file methods (WriteFile, ReadFile, ...),
+// which keep to the workspace even when the guest planted symbolic links.
+func (s *Session) WorkspaceDir() string { return s.workspaceDir() }
+
+func (s *Session) workspaceDir() string { return session.WorkspaceDir(s.dir) }
+func (s *Session) stateDir() string     { return session.StateDir(s.dir) }
+func (s *Session) stageDir() string     { return session.StageDir(s.dir) }
+func (s *Session) metaPath() string     { return filepath.Join(s.dir, session.MetaFile) }
+
+// WithSession makes every Execute of the sandbox run in session s: its
+// workspace is mounted, its policy applies, Result.SessionID is set, and
+// executions in one session never overlap (also across processes). The
+// runtime given to New must be the session's; WithPolicy must not be given
+// (a session's policy is fixed), else New fails with ErrSessionConflict.
+func WithSession(s *Session) Option {
+	return func(o *options) {
+		o.session = s
+		if s != nil {
+			o.sessionID = s.id
+		}
+	}
+}
+
+// sandboxPolicy is the policy of a sandbox that runs in s.
+func (s *Session) sandboxPolicy(rt Runtime, o *options) (Policy, error) {
+	if rt != s.runtime {
+		return Policy{}, fmt.Errorf("%w: session %s runs %s, not %s", ErrSessionConflict, s.id, s.runtime, rt)
+	}
+	if o.policySet {
+		return Policy{}, fmt.Errorf("%w: session %s has its own policy, fixed when it was created; do not pass WithPolicy with WithSession", ErrSessionConflict, s.id)
+	}
+	if _, err := os.Stat(s.dir); err != nil {
+		return Policy{}, s.notFound(err)
+	}
+	return s.Policy(), nil
+}
+
+func (s *Session) notFound(err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w: %s", ErrSessionNotFound, s.id)
+	}
+	return fmt.Errorf("%w: session %s: %v", ErrInternal, s.id, err)
+}
+
+// Info describes the session as it is on disk now.
+func (s *Session) Info() (SessionInfo, error) {
+	m, err := readMeta(s.dir, s.id)
+	if err != nil {
+		return SessionInfo{}, err
+	}
+	return s.store.info(s.dir, m), nil
+}
+
+// Execute runs code in the session, like a Sandbox made with New and
+// WithSession using the store's options. See executeInSession for what a
+// session adds to an execution.
+func (s *Session) Execute(ctx context.Context, code string) (*Result, error) {
+	sb, err := New(s.runtime, append(slices.Clone(s.store.opts), WithSession(s))...)
+	if err != nil {
+		return nil, err
+	}
+	return sb.Execute(ctx, code)
+}
+
+// executeInSession runs code in sess under the sandbox's policy (the
+// session's, with its workspace):
+//   - it waits for other executions and changes of the session to end (in
+//     this process or another sharing the store) or for ctx;
+//   - it refuses to run (ErrWorkspaceFull) while the workspace is over
+//     workspace_max_bytes, and emits security.violation (kind
+//     workspace_limit) when this execution leaves it over;
+//   - with auto_persist_globals it hands the saved globals to the runtime
+//     and keeps what the runtime saves (see persist.go);
+//   - it counts the execution and its fuel in the session's metadata.
+func (s *wasmSandbox) executeInSession(ctx context.Context, sess *Session, code string) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCancelled, err)
+	}
+	unlock, err := session.Lock(ctx, sess.dir, sess.id)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if _, err := readMeta(sess.dir, sess.id); err != nil {
+		return nil, err
+	}
+	p := s.policy
+	p.Mounts = slices.Clone(p.Mounts)
+	if err := os.MkdirAll(p.Workspace, 0o700); err != nil {
+		return nil, fmt.Errorf("%w: session %s: workspace: %v", ErrInternal, sess.id, err)
+	}
+	used, err := workspace.Size(p.Workspace)
+	if err != nil {
+		// A workspace that cannot be measured (nested deeper than a scan
+		// follows) is refused like a full one: what a guest left there
+		// must be removed before the session runs again.
+		return nil, fmt.Errorf("%w: session %s: the workspace cannot be measured (%v); remove files or reset the session and try again",
+			ErrWorkspaceFull, sess.id, err)
+	}
+	if used > p.WorkspaceMaxBytes {
+		return nil, fmt.Errorf("%w: session %s: the workspace holds %d bytes, over workspace_max_bytes (%d); remove files (Session.RemoveFile, or reset the session) and try again",
+			ErrWorkspaceFull, sess.id, used, p.WorkspaceMaxBytes)
+	}
+
+	var g *engine.Globals
+	var finish func()
+	if sess.persist {
+		in, err := session.ReadState(sess.stateDir(), sess.id, sess.maxSt)
+		if err != nil {
+			return nil, err
+		}
+		stage := sess.stageDir()
+		if err := os.RemoveAll(stage); err != nil {
+			return nil, fmt.Errorf("%w: session %s: clearing the state stage: %v", ErrInternal, sess.id, err)
+		}
+		if err := os.Mkdir(stage, 0o700); err != nil {
+			return nil, fmt.Errorf("%w: session %s: creating the state stage: %v", ErrInternal, sess.id, err)
+		}
+		defer os.RemoveAll(stage)
+		g = &engine.Globals{In: in, Max: sess.maxSt, Stage: stage}
+		if s.rt.stage != nil {
+			m, fin, err := s.rt.stage(g)
+			if err != nil {
+				return nil, err
+			}
+			p.Mounts = append(p.Mounts, Mount{Host: m.Host, Guest: m.Guest, Writable: m.Writable})
+			finish = fin
+		}
+	}
+
+	res, err := s.execute(ctx, code, p, sess.id, g)
+	if res == nil {
+		return nil, err
+	}
+	if finish != nil {
+		finish()
+	}
+	if g != nil {
+		// Only a guest that ended by itself has its globals kept: when a
+		// limit stopped it, whatever it managed to save (from an atexit
+		// hook, say) is dropped and the previous state stays.
+		if g.Saved && res.ExitCode >= 0 && (res.Outcome == OutcomeOK || res.Outcome == OutcomeGuestError) {
+			if werr := session.WriteState(sess.stateDir(), g.Out); werr != nil && err == nil {
+				err = fmt.Errorf("%w: session %s: saving globals: %v", ErrInternal, sess.id, werr)
+			}
+		}
+		if len(g.NotKept) > 0 {
+			res.GlobalsNotPersisted = g.NotKept
+		}
+	}
+	if after, werr := workspace.Size(p.Workspace); werr == nil && after > p.WorkspaceMaxBytes {
+		ev := events{logger: s.opts.logger, runtime: s.rt.name, sessionID: sess.id}
+		ev.violation(ctx, ViolationWorkspaceLimit, p.WorkspaceMaxBytes, after)
+	}
+	if terr := sess.touch(func(m *sessionMeta) {
+		m.Executions++
+		m.FuelUsed += res.FuelConsumed
+	}); terr != nil && err == nil {
+		err = terr
+	}
+	return res, err
+}
+
+// Reset empties the session's workspace and discards its saved globals;
+// its ID, runtime, policy and counters stay. It waits for a running
+// execution to finish (or ctx to end).
+func (s *Session) Reset(ctx context.Context) error {
+	unlock, err := session.Lock(ctx, s.dir, s.id)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if _, err := readMeta(s.dir, s.id); err != nil && !errors.Is(err, ErrSessionCorrupt) {
+		return err
+	}
+	freed, err := session.EmptyWorkspace(s.dir)
+	if err != nil {
+		return fmt.Errorf("%w: resetting session %s: %v", ErrInternal, s.id, err)
+	}
+	if err := session.ClearState(s.dir, s.id); err != nil {
+		return err
+	}
+	_ = s.touch(nil)
+	s.store.log(ctx, slog.LevelInfo, EventSessionReset, slog.String("session_id", s.id), slog.Int64("bytes", freed))
+	return nil
+}
+
+// ClearState discards the session's saved globals and keeps its files. Use
+// it when Execute reports the saved state corrupt (ErrSessionCorrupt).
+func (s *Session) ClearState(ctx context.Context) error {
+	unlock, err := session.Lock(ctx, s.dir, s.id)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return session.ClearState(s.dir, s.id)
+}
+
+// touch updates the session's metadata under its lock: last use now, plus
+// what update changes.
+func (s *Session) touch(update func(m *sessionMeta)) error {
+	m, err := readMeta(s.dir, s.id)
+	if err != nil {
+		return err
+	}
+	m.LastUsedAt = time.Now().UTC()
+	if update != nil {
+		update(m)
+	}
+	if err := writeMeta(s.dir, m); err != nil {
+		return fmt.Errorf("%w: saving the metadata of session %s: %v", ErrInternal, s.id, err)
+	}
+	return nil
+}
+
+// sessionMeta is a session's metadata with its policy decoded.
+type sessionMeta struct {
+	*session.Meta
+	Policy Policy
+}
+
+// runtimeNames lists the names of Runtimes, for checking metadata.
+func runtimeNames() []string {
+	var names []string
+	for _, r := range Runtimes() {
+		names = append(names, string(r))
+	}
+	return names
+}
+
+// readMeta reads and checks the metadata of the session id in dir (see
+// session.ReadMeta for the errors), decoding its policy.
+func readMeta(dir, id string) (*sessionMeta, error) {
+	m, err := session.ReadMeta(dir, id, runtimeNames())
+	if err != nil {
+		return nil, err
+	}
+	var p Policy
+	if err := json.Unmarshal(m.Policy, &p); err != nil {
+		return nil, session.Corrupt(id, "%s is not valid (%v)", session.MetaFile, err)
+	}
+	return &sessionMeta{Meta: m, Policy: p}, nil
+}
+
+// writeMeta replaces dir's metadata atomically (see session.WriteMeta).
+func writeMeta(dir string, m *sessionMeta) error {
+	raw, err := json.Marshal(m.Policy)
+	if err != nil {
+		return err
+	}
+	m.Meta.Policy = raw
+	return session.WriteMeta(dir, m.Meta)
+}
