@@ -1,13 +1,70 @@
 package quickjs
 
 import (
+	"embed"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 )
 
 // The prelude: the JavaScript that every fresh context evaluates before the
-// user's code, how it is compiled and cached, and how it is handed the host
-// object and the config.
+// user's code, where its source comes from, how it is compiled and cached,
+// and how it is handed the host object and the config.
+
+//go:embed prelude/*.js
+var preludeFS embed.FS
+
+// preludeFiles are the parts of the prelude, files of prelude/, in the
+// order they are joined. Together they are one function expression,
+// (function (host, configJSON) { ... }): head.js opens it and defines what
+// every part uses (config, G, define), each part may use what the parts
+// before it declare, and loop.js returns the event loop's hooks and closes
+// it. They are joined with one blank line between them, so the source
+// QuickJS compiles, and the line numbers in its stack traces (file name
+// <wasmsandbox>), are those of a single file.
+var preludeFiles = []string{
+	"head.js",    // the function's head: 'use strict', config, G, define
+	"inspect.js", // util.inspect and util.format
+	"console.js", // console
+	"timers.js",  // setTimeout and the rest; the event loop's next and fire
+	"buffer.js",  // Buffer, TextEncoder, TextDecoder
+	"crypto.js",  // crypto.getRandomValues and randomUUID, structuredClone
+	"path.js",    // path (POSIX)
+	"fs.js",      // fs and fs/promises, over the host's fs* functions
+	"process.js", // process
+	"util.js",    // util
+	"require.js", // require(), module and the builtin modules
+	"persist.js", // auto_persist_globals: persist.begin and persist.save
+	"loop.js",    // report and the exit code; returns the hooks to Go
+}
+
+// preludeSource is the prelude's source: preludeFiles joined.
+var preludeSource = joinPrelude()
+
+// joinPrelude reads preludeFiles and joins them. It panics when one is
+// missing, or when prelude/ holds a file preludeFiles does not list (it
+// would be left out).
+func joinPrelude() string {
+	entries, err := preludeFS.ReadDir("prelude")
+	if err != nil {
+		panic(err)
+	}
+	for _, e := range entries {
+		if !slices.Contains(preludeFiles, e.Name()) {
+			panic(fmt.Sprintf("quickjs: prelude/%s is not in preludeFiles", e.Name()))
+		}
+	}
+	parts := make([]string, len(preludeFiles))
+	for i, name := range preludeFiles {
+		b, err := preludeFS.ReadFile("prelude/" + name)
+		if err != nil {
+			panic(err)
+		}
+		parts[i] = string(b)
+	}
+	return strings.Join(parts, "\n")
+}
 
 // hostNames are the host functions installed on the prelude's host object.
 var hostNames = []string{
