@@ -11,7 +11,7 @@ import (
 )
 
 // Persistence of globals (Host.PersistGlobals). The prelude does the work
-// inside the guest (see "persist" in prelude.js); the Go side hands it the
+// inside the guest (see prelude/persist.js); the Go side hands it the
 // saved payload and the names of the script's top-level declarations
 // before the code runs (restoreGlobals), asks it to save afterwards
 // (saveGlobals; process.exit saves by itself), and receives the payload

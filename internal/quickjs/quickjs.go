@@ -10,7 +10,6 @@
 package quickjs
 
 import (
-	_ "embed"
 	"errors"
 	"fmt"
 	"io"
@@ -123,9 +122,6 @@ const (
 
 // maxReadBytes caps a single file read by the guest (further capped by MemoryLimit).
 const maxReadBytes = 256 << 20
-
-//go:embed prelude.js
-var preludeSource string
 
 // EvalFlags from QuickJS (JS_EVAL_*).
 const (

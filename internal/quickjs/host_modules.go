@@ -1,0 +1,134 @@
+package quickjs
+
+import (
+	"encoding/binary"
+	"errors"
+	"path"
+	"strings"
+
+	"github.com/bytecodealliance/wasmtime-go/v39"
+
+	"github.com/wasmsandbox/sandbox/internal/vfs"
+)
+
+// ES module resolution and loading (the host_module_normalize and
+// host_module_load imports): the builtin node: modules, and files of the
+// guest file system, with CommonJS and JSON wrapped as modules.
+
+// builtinModules maps a module specifier to its canonical name and the
+// names it exports besides default.
+var builtinModules = map[string]string{
+	"fs": "node:fs", "node:fs": "node:fs",
+	"fs/promises": "node:fs/promises", "node:fs/promises": "node:fs/promises",
+	"path": "node:path", "node:path": "node:path",
+	"process": "node:process", "node:process": "node:process",
+	"util": "node:util", "node:util": "node:util",
+	"timers": "node:timers", "node:timers": "node:timers",
+	"console": "node:console", "node:console": "node:console",
+	"buffer": "node:buffer", "node:buffer": "node:buffer",
+}
+
+// builtinExports lists the named exports of each builtin module; the
+// prelude's builtin objects must have these properties.
+var builtinExports = map[string][]string{
+	"node:fs": {"readFileSync", "writeFileSync", "appendFileSync", "existsSync", "readdirSync",
+		"mkdirSync", "rmSync", "rmdirSync", "statSync", "lstatSync", "renameSync", "unlinkSync",
+		"copyFileSync", "accessSync", "readFile", "writeFile", "appendFile", "readdir", "mkdir",
+		"rm", "stat", "rename", "unlink", "exists", "promises", "constants"},
+	"node:fs/promises": {"readFile", "writeFile", "appendFile", "readdir", "mkdir", "rm",
+		"rmdir", "stat", "lstat", "rename", "unlink", "copyFile", "access"},
+	"node:path": {"join", "resolve", "dirname", "basename", "extname", "sep", "delimiter",
+		"normalize", "relative", "isAbsolute", "parse", "format", "posix"},
+	"node:process": {"argv", "env", "exit", "cwd", "stdout", "stderr", "platform", "version",
+		"versions", "hrtime", "nextTick", "memoryUsage", "uptime"},
+	"node:util": {"inspect", "format", "isDeepStrictEqual", "promisify", "types"},
+	"node:timers": {"setTimeout", "setInterval", "setImmediate", "clearTimeout",
+		"clearInterval", "clearImmediate"},
+	"node:console": {"log", "info", "warn", "error", "debug"},
+	"node:buffer":  {"Buffer"},
+}
+
+// availableModules is the list shown when a module cannot be found.
+const availableModules = "fs, fs/promises, path, process, util, timers, console, buffer"
+
+func moduleNotFound(spec string) string {
+	return "Cannot find module '" + spec + "': only these Node.js modules are available in the sandbox: " +
+		availableModules + " (and files in the workspace)"
+}
+
+func (r *run) hostModuleNormalize(args []wasmtime.Val) (int32, error) {
+	r.depth++
+	defer func() { r.depth-- }()
+	base, spec := r.cstr(args[0].I32()), r.cstr(args[1].I32())
+	var out string
+	switch {
+	case builtinModules[spec] != "":
+		out = builtinModules[spec]
+	case strings.HasPrefix(spec, "./") || strings.HasPrefix(spec, "../") || spec == "." || spec == "..":
+		dir := r.h.Cwd
+		if path.IsAbs(base) {
+			dir = path.Dir(base)
+		}
+		out = path.Join(dir, spec)
+	case path.IsAbs(spec):
+		out = path.Clean(spec)
+	case strings.HasPrefix(spec, "file://"):
+		out = path.Clean(strings.TrimPrefix(spec, "file://"))
+	default:
+		return 0, r.throw("Error", moduleNotFound(spec))
+	}
+	p, err := r.alloc([]byte(out))
+	return p, err
+}
+
+func (r *run) hostModuleLoad(args []wasmtime.Val) (int32, error) {
+	r.depth++
+	defer func() { r.depth-- }()
+	name, outLen := r.cstr(args[0].I32()), uint32(args[1].I32())
+	var src string
+	if names, ok := builtinExports[name]; ok {
+		var b strings.Builder
+		b.WriteString("const m = globalThis[Symbol.for('wasmsandbox.builtin')](" + mustJSON(name) + ");\nexport default m;\n")
+		for _, n := range names {
+			b.WriteString("export const " + n + " = m." + n + ";\n")
+		}
+		src = b.String()
+	} else {
+		if r.h.FS == nil {
+			return 0, r.throw("Error", "Cannot find module '"+name+"'")
+		}
+		data, err := r.h.FS.ReadFile(name, r.maxRead())
+		if err != nil {
+			var ve *vfs.Error
+			if errors.As(err, &ve) && ve.Code == "ENOENT" {
+				return 0, r.throw("Error", "Cannot find module '"+name+"'")
+			}
+			return 0, r.throw("Error", "Cannot load module '"+name+"': "+err.Error())
+		}
+		src = string(data)
+		switch {
+		case strings.HasSuffix(name, ".json"):
+			src = "export default JSON.parse(" + mustJSON(src) + ");"
+		case strings.HasSuffix(name, ".cjs"):
+			src = commonJSWrapper(name)
+		case strings.HasSuffix(name, ".js"):
+			// Like Node without "type": "module": a .js file without
+			// import/export is CommonJS.
+			if !isModuleSource(src) {
+				src = commonJSWrapper(name)
+			}
+		}
+	}
+	p, err := r.alloc([]byte(src))
+	if err != nil {
+		return 0, err
+	}
+	binary.LittleEndian.PutUint32(r.data()[outLen:], uint32(len(src)))
+	return p, nil
+}
+
+// commonJSWrapper is the ES module source that imports the CommonJS file
+// name through require().
+func commonJSWrapper(name string) string {
+	return "const m = globalThis.require(" + mustJSON(name) + ");\nexport default m;\n"
+}

@@ -1,0 +1,493 @@
+  // ---------------------------------------------------------------- inspect
+  const kObjectType = 0, kArrayType = 1, kArrayExtrasType = 2;
+  const identRe = /^[a-zA-Z_][a-zA-Z_0-9]*$/;
+  const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
+  const typedArrayTag = Object.getOwnPropertyDescriptor(TypedArrayProto, Symbol.toStringTag).get;
+  const errorToString = Error.prototype.toString;
+
+  function strEscape(str) {
+    let quote = "'";
+    if (str.includes("'")) {
+      if (!str.includes('"')) quote = '"';
+      else if (!str.includes('`') && !str.includes('${')) quote = '`';
+    }
+    let out = '';
+    for (let i = 0; i < str.length; i++) {
+      const c = str[i], code = str.charCodeAt(i);
+      if (c === quote || c === '\\') out += '\\' + c;
+      else if (c === '\n') out += '\\n';
+      else if (c === '\t') out += '\\t';
+      else if (c === '\r') out += '\\r';
+      else if (c === '\b') out += '\\b';
+      else if (c === '\f') out += '\\f';
+      else if (c === '\v') out += '\\v';
+      else if (code < 0x20 || code === 0x7f) out += '\\x' + code.toString(16).toUpperCase().padStart(2, '0');
+      else out += c;
+    }
+    return quote + out + quote;
+  }
+
+  function formatNumber(n) { return Object.is(n, -0) ? '-0' : String(n); }
+
+  function formatPrimitive(v) {
+    switch (typeof v) {
+      case 'string': return strEscape(v);
+      case 'number': return formatNumber(v);
+      case 'bigint': return String(v) + 'n';
+      case 'boolean': return String(v);
+      case 'undefined': return 'undefined';
+      case 'symbol': return v.toString();
+    }
+    return String(v);
+  }
+
+  function getCtorName(obj) {
+    let o = obj;
+    for (let i = 0; o !== null && i < 1000; i++) {
+      const d = Object.getOwnPropertyDescriptor(o, 'constructor');
+      if (d !== undefined && typeof d.value === 'function' && d.value.name !== '') return d.value.name;
+      o = Object.getPrototypeOf(o);
+    }
+    return null;
+  }
+
+  function getPrefix(ctor, tag, fallback, size) {
+    if (ctor === null) {
+      if (tag !== '' && fallback !== tag) return `[${fallback}${size}: null prototype] [${tag}] `;
+      return `[${fallback}${size}: null prototype] `;
+    }
+    if (tag !== '' && ctor !== tag) return `${ctor}${size} [${tag}] `;
+    return `${ctor}${size} `;
+  }
+
+  function fnBase(fn, ctor, tag) {
+    const src = Function.prototype.toString.call(fn);
+    if (src.startsWith('class') && /^class\s*[{\s\w$]/.test(src)) {
+      let base = `[class ${fn.name || '(anonymous)'}`;
+      const sup = Object.getPrototypeOf(fn);
+      if (sup && sup.name) base += ` extends ${sup.name}`;
+      return base + ']';
+    }
+    let type = 'Function';
+    for (const t of [tag, ctor]) {
+      if (t === 'AsyncFunction' || t === 'GeneratorFunction' || t === 'AsyncGeneratorFunction') type = t;
+    }
+    let base = `[${type}`;
+    if (ctor === null) base += ' (null prototype)';
+    base += fn.name ? `: ${fn.name}]` : ' (anonymous)]';
+    return base;
+  }
+
+  function formatErrorBase(err, ctx) {
+    let name, message, stack;
+    try { name = err.name; } catch { name = 'Error'; }
+    try { message = err.message; } catch { message = ''; }
+    try { stack = err.stack; } catch { stack = undefined; }
+    name = name === undefined ? 'Error' : String(name);
+    message = message === undefined ? '' : String(message);
+    let head = message === '' ? name : `${name}: ${message}`;
+    const ctor = getCtorName(err);
+    if (ctor !== null && ctor !== name && !head.startsWith(ctor) && ctor !== 'Error') head = `${ctor} [${head}]`;
+    let s = head;
+    if (typeof stack === 'string') {
+      // Hide the frames of this prelude (the event loop, console, fs wrappers).
+      const lines = stack.split('\n').filter((l) => !l.includes('<wasmsandbox>'));
+      while (lines.length && /^\s*(at .*\(native\))?\s*$/.test(lines[lines.length - 1])) lines.pop();
+      stack = lines.join('\n');
+    }
+    if (typeof stack === 'string' && stack.trim() !== '') {
+      // QuickJS stacks hold only the frames; V8 puts the header first.
+      s = stack.startsWith(head) ? stack.trimEnd() : head + '\n' + stack.trimEnd();
+    }
+    if (ctx && ctx.indentationLvl !== 0) s = s.split('\n').join('\n' + ' '.repeat(ctx.indentationLvl));
+    return s;
+  }
+
+  function inspect(value, opts) {
+    const ctx = {
+      depth: 2, seen: [], circular: new Map(), indentationLvl: 0, currentDepth: 0,
+      breakLength: 80, compact: 3, maxArrayLength: 100, maxStringLength: 10000, showHidden: false,
+    };
+    if (opts !== null && typeof opts === 'object') {
+      for (const k of Object.keys(ctx)) if (opts[k] !== undefined && k !== 'seen' && k !== 'circular') ctx[k] = opts[k];
+      if (opts.depth === null || opts.depth === Infinity) ctx.depth = Infinity;
+    }
+    return formatValue(ctx, value, 0, true);
+  }
+  inspect.custom = Symbol.for('nodejs.util.inspect.custom');
+
+  function formatValue(ctx, value, recurseTimes, typedArray) {
+    if (typeof value !== 'object' && typeof value !== 'function') {
+      if (typeof value === 'string' && value.length > ctx.maxStringLength) {
+        const rest = value.length - ctx.maxStringLength;
+        return strEscape(value.slice(0, ctx.maxStringLength)) + `... ${rest} more character${rest > 1 ? 's' : ''}`;
+      }
+      return formatPrimitive(value);
+    }
+    if (value === null) return 'null';
+    const custom = value[inspect.custom];
+    if (typeof custom === 'function' && custom !== inspect) {
+      const ret = custom.call(value, ctx.depth - recurseTimes, ctx, inspect);
+      if (ret !== value) return typeof ret === 'string' ? ret : formatValue(ctx, ret, recurseTimes);
+    }
+    if (ctx.seen.includes(value)) {
+      let index = ctx.circular.get(value);
+      if (index === undefined) { index = ctx.circular.size + 1; ctx.circular.set(value, index); }
+      return `[Circular *${index}]`;
+    }
+    return formatRaw(ctx, value, recurseTimes, typedArray);
+  }
+
+  function formatRaw(ctx, value, recurseTimes, typedArray) {
+    let keys;
+    const ctor = getCtorName(value);
+    let tag = '';
+    try { tag = value[Symbol.toStringTag]; } catch { }
+    if (typeof tag !== 'string' || (tag !== '' && tag === ctor)) tag = '';
+    let base = '', formatter = formatObjectEntries, braces, noIterator = true, extrasType = kObjectType;
+    let filter = (k) => true;
+
+    const ownKeys = () => {
+      const ks = ctx.showHidden ? Object.getOwnPropertyNames(value) : Object.keys(value);
+      for (const s of Object.getOwnPropertySymbols(value)) {
+        if (ctx.showHidden || Object.prototype.propertyIsEnumerable.call(value, s)) ks.push(s);
+      }
+      return ks;
+    };
+
+    if (Array.isArray(value)) {
+      keys = ownKeys().filter((k) => typeof k !== 'string' || !/^(0|[1-9][0-9]*)$/.test(k));
+      const prefix = (ctor !== 'Array' || tag !== '') ? getPrefix(ctor, tag, 'Array', `(${value.length})`) : '';
+      braces = [`${prefix}[`, ']'];
+      if (value.length === 0 && keys.length === 0) return `${braces[0]}]`;
+      extrasType = kArrayExtrasType;
+      formatter = formatArray;
+    } else if (value instanceof Set || isSet(value)) {
+      keys = ownKeys();
+      const size = Set.prototype.has.call(value, undefined) ? value.size : value.size;
+      const prefix = getPrefix(ctor, tag, 'Set', `(${size})`);
+      if (size === 0 && keys.length === 0) return `${prefix}{}`;
+      braces = [`${prefix}{`, '}'];
+      formatter = formatSet;
+    } else if (value instanceof Map || isMap(value)) {
+      keys = ownKeys();
+      const prefix = getPrefix(ctor, tag, 'Map', `(${value.size})`);
+      if (value.size === 0 && keys.length === 0) return `${prefix}{}`;
+      braces = [`${prefix}{`, '}'];
+      formatter = formatMap;
+    } else if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+      keys = ownKeys().filter((k) => typeof k !== 'string' || !/^(0|[1-9][0-9]*)$/.test(k));
+      const fallback = typedArrayTag.call(value);
+      if (value instanceof Buffer) {
+        const max = Math.min(50, value.length);
+        let hex = '';
+        for (let i = 0; i < max; i++) hex += ' ' + value[i].toString(16).padStart(2, '0');
+        const more = value.length - max;
+        return `<Buffer${hex}${more > 0 ? ` ... ${more} more byte${more > 1 ? 's' : ''}` : ''}>`;
+      }
+      const prefix = getPrefix(ctor, tag === fallback ? '' : tag, fallback, `(${value.length})`);
+      braces = [`${prefix}[`, ']'];
+      if (value.length === 0 && keys.length === 0) return `${braces[0]}]`;
+      formatter = formatTypedArray;
+      extrasType = kArrayExtrasType;
+    } else {
+      keys = ownKeys();
+      braces = ['{', '}'];
+      if (ctor === 'Object' && tag === '' && !isArguments(value)) {
+        if (keys.length === 0) return '{}';
+      } else if (typeof value === 'function') {
+        base = fnBase(value, ctor, tag);
+        keys = keys.filter((k) => k !== 'prototype');
+        if (keys.length === 0) return base;
+      } else if (value instanceof RegExp || tag === 'RegExp') {
+        base = RegExp.prototype.toString.call(value);
+        if (keys.length === 0) return base;
+      } else if (value instanceof Date) {
+        base = Number.isNaN(Date.prototype.getTime.call(value)) ? 'Invalid Date' : Date.prototype.toISOString.call(value);
+        if (keys.length === 0) return base;
+      } else if (value instanceof Error) {
+        base = formatErrorBase(value, ctx);
+        keys = keys.filter((k) => k !== 'stack' && k !== 'message' && k !== 'name');
+        if (keys.length === 0) return base;
+      } else if (value instanceof Promise) {
+        const st = host.promiseState(value);
+        braces[0] = `${getPrefix(ctor, tag, 'Promise', '')}{`;
+        formatter = (ctx, v, rt) => {
+          if (!st || st[0] === 0) return ['<pending>'];
+          ctx.indentationLvl += 2;
+          const r = formatValue(ctx, st[1], rt + 1);
+          ctx.indentationLvl -= 2;
+          return [st[0] === 2 ? `<rejected> ${r}` : r];
+        };
+      } else if (value instanceof WeakMap || value instanceof WeakSet) {
+        return `${getPrefix(ctor, tag, value instanceof WeakMap ? 'WeakMap' : 'WeakSet', '')}{ <items unknown> }`;
+      } else if (value instanceof ArrayBuffer) {
+        const bytes = new Uint8Array(value);
+        let hex = '';
+        for (let i = 0; i < Math.min(50, bytes.length); i++) hex += (i ? ' ' : '') + bytes[i].toString(16).padStart(2, '0');
+        if (bytes.length > 50) hex += ` ... ${bytes.length - 50} more byte${bytes.length - 50 > 1 ? 's' : ''}`;
+        braces[0] = `${getPrefix(ctor, tag, 'ArrayBuffer', '')}{`;
+        formatter = () => [`[Uint8Contents]: <${hex}>`, `byteLength: ${value.byteLength}`];
+      } else if (value instanceof Number || value instanceof String || value instanceof Boolean ||
+        (typeof BigInt === 'function' && value instanceof BigInt) || value instanceof Symbol) {
+        let type, prim;
+        if (value instanceof Number) { type = 'Number'; prim = formatNumber(Number.prototype.valueOf.call(value)); }
+        else if (value instanceof String) {
+          type = 'String'; prim = strEscape(String.prototype.valueOf.call(value));
+          keys = keys.filter((k) => typeof k !== 'string' || !/^(0|[1-9][0-9]*)$/.test(k));
+        }
+        else if (value instanceof Boolean) { type = 'Boolean'; prim = String(Boolean.prototype.valueOf.call(value)); }
+        else if (value instanceof Symbol) { type = 'Symbol'; prim = Symbol.prototype.toString.call(value); }
+        else { type = 'BigInt'; prim = String(value.valueOf()) + 'n'; }
+        base = `[${type}: ${prim}]`;
+        if (keys.length === 0) return base;
+      } else if (isArguments(value)) {
+        braces[0] = '[Arguments] [';
+        braces[1] = ']';
+        formatter = formatArray;
+        extrasType = kArrayExtrasType;
+        keys = [];
+      } else {
+        if (keys.length === 0) return `${getPrefix(ctor, tag, 'Object', '')}{}`;
+        braces[0] = `${getPrefix(ctor, tag, 'Object', '')}{`;
+      }
+    }
+
+    if (recurseTimes > ctx.depth) {
+      let name = (ctor || tag || 'Object');
+      if (Array.isArray(value)) name = 'Array';
+      return `[${name}]`;
+    }
+    recurseTimes += 1;
+    ctx.seen.push(value);
+    ctx.currentDepth = recurseTimes;
+    let output;
+    try {
+      output = formatter(ctx, value, recurseTimes);
+      for (const k of keys) output.push(formatProperty(ctx, value, recurseTimes, k, extrasType));
+    } finally {
+      ctx.seen.pop();
+    }
+    const index = ctx.circular.get(value);
+    if (index !== undefined) {
+      const reference = `<ref *${index}>`;
+      base = base === '' ? reference : `${reference} ${base}`;
+    }
+    return reduceToSingleString(ctx, output, base, braces, extrasType, recurseTimes, value);
+  }
+
+  function isSet(v) { try { Set.prototype.has.call(v, 0); return true; } catch { return false; } }
+  function isMap(v) { try { Map.prototype.has.call(v, 0); return true; } catch { return false; } }
+  function isArguments(v) { return Object.prototype.toString.call(v) === '[object Arguments]'; }
+
+  function formatObjectEntries() { return []; }
+
+  function formatProperty(ctx, value, recurseTimes, key, type) {
+    let name, str;
+    const desc = Object.getOwnPropertyDescriptor(value, key) || { value: value[key], enumerable: true };
+    if (desc.value !== undefined || !('get' in desc || 'set' in desc)) {
+      ctx.indentationLvl += 2;
+      str = formatValue(ctx, desc.value, recurseTimes);
+      ctx.indentationLvl -= 2;
+    } else if (desc.get !== undefined) {
+      str = desc.set !== undefined ? '[Getter/Setter]' : '[Getter]';
+    } else {
+      str = desc.set !== undefined ? '[Setter]' : 'undefined';
+    }
+    if (type === kArrayType) return str;
+    if (typeof key === 'symbol') name = `[${key.toString()}]`;
+    else if (desc.enumerable === false) name = `[${key}]`;
+    else if (identRe.test(key)) name = key;
+    else name = strEscape(key);
+    return `${name}: ${str}`;
+  }
+
+  function formatArray(ctx, value, recurseTimes) {
+    const len = value.length;
+    const max = Math.min(ctx.maxArrayLength, len);
+    const output = [];
+    let holes = 0;
+    let shown = 0;
+    for (let i = 0; i < len && shown < max; i++) {
+      if (!Object.prototype.hasOwnProperty.call(value, i)) { holes++; continue; }
+      if (holes > 0) { output.push(`<${holes} empty item${holes > 1 ? 's' : ''}>`); shown++; holes = 0; if (shown >= max) break; }
+      output.push(formatProperty(ctx, value, recurseTimes, i, kArrayType));
+      shown++;
+    }
+    if (holes > 0 && shown < max) { output.push(`<${holes} empty item${holes > 1 ? 's' : ''}>`); }
+    const remaining = len - max;
+    if (remaining > 0 && output.length >= max) output.push(`... ${remaining} more item${remaining > 1 ? 's' : ''}`);
+    return output;
+  }
+
+  function formatTypedArray(ctx, value) {
+    const max = Math.min(ctx.maxArrayLength, value.length);
+    const output = [];
+    for (let i = 0; i < max; i++) output.push(typeof value[i] === 'bigint' ? `${value[i]}n` : formatNumber(value[i]));
+    if (value.length > max) output.push(`... ${value.length - max} more item${value.length - max > 1 ? 's' : ''}`);
+    return output;
+  }
+
+  function formatSet(ctx, value, recurseTimes) {
+    const output = [];
+    ctx.indentationLvl += 2;
+    for (const v of Set.prototype.values.call(value)) output.push(formatValue(ctx, v, recurseTimes));
+    ctx.indentationLvl -= 2;
+    return output;
+  }
+
+  function formatMap(ctx, value, recurseTimes) {
+    const output = [];
+    ctx.indentationLvl += 2;
+    for (const [k, v] of Map.prototype.entries.call(value)) {
+      output.push(`${formatValue(ctx, k, recurseTimes)} => ${formatValue(ctx, v, recurseTimes)}`);
+    }
+    ctx.indentationLvl -= 2;
+    return output;
+  }
+
+  function groupArrayElements(ctx, output, value) {
+    let totalLength = 0, maxLength = 0, i = 0;
+    let outputLength = output.length;
+    if (ctx.maxArrayLength < output.length) outputLength--;
+    const separatorSpace = 2;
+    const dataLen = new Array(outputLength);
+    for (; i < outputLength; i++) {
+      const len = output[i].length;
+      dataLen[i] = len;
+      totalLength += len + separatorSpace;
+      if (maxLength < len) maxLength = len;
+    }
+    const actualMax = maxLength + separatorSpace;
+    if (actualMax * 3 + ctx.indentationLvl < ctx.breakLength &&
+      (totalLength / actualMax > 5 || maxLength <= 6)) {
+      const averageBias = Math.sqrt(actualMax - totalLength / output.length);
+      const biasedMax = Math.max(actualMax - 3 - averageBias, 1);
+      const columns = Math.min(
+        Math.round(Math.sqrt(2.5 * biasedMax * outputLength) / biasedMax),
+        Math.floor((ctx.breakLength - ctx.indentationLvl) / actualMax),
+        ctx.compact * 4,
+        15);
+      if (columns <= 1) return output;
+      const tmp = [];
+      const maxLineLength = [];
+      for (let i = 0; i < columns; i++) {
+        let lineLength = 0;
+        for (let j = i; j < output.length; j += columns) if (dataLen[j] > lineLength) lineLength = dataLen[j];
+        maxLineLength.push(lineLength + separatorSpace);
+      }
+      let padStart = true;
+      if (value !== undefined) {
+        for (let i = 0; i < output.length; i++) {
+          if (typeof value[i] !== 'number' && typeof value[i] !== 'bigint') { padStart = false; break; }
+        }
+      }
+      for (let i = 0; i < outputLength; i += columns) {
+        const max = Math.min(i + columns, outputLength);
+        let str = '';
+        let j = i;
+        for (; j < max - 1; j++) {
+          const padding = maxLineLength[j - i];
+          str += padStart ? `${output[j]}, `.padStart(padding, ' ') : `${output[j]}, `.padEnd(padding, ' ');
+        }
+        if (padStart) str += output[j].padStart(maxLineLength[j - i] - separatorSpace, ' ');
+        else str += output[j];
+        tmp.push(str);
+      }
+      if (ctx.maxArrayLength < output.length) tmp.push(output[outputLength]);
+      output = tmp;
+    }
+    return output;
+  }
+
+  function isBelowBreakLength(ctx, output, start, base) {
+    let totalLength = output.length + start;
+    if (totalLength + output.length > ctx.breakLength) return false;
+    for (let i = 0; i < output.length; i++) {
+      totalLength += output[i].length;
+      if (totalLength > ctx.breakLength) return false;
+    }
+    return base === '' || !base.includes('\n');
+  }
+
+  function reduceToSingleString(ctx, output, base, braces, extrasType, recurseTimes, value) {
+    const entries = output.length;
+    if (extrasType === kArrayExtrasType && entries > 6) output = groupArrayElements(ctx, output, value);
+    if (ctx.currentDepth - recurseTimes < ctx.compact && entries === output.length) {
+      const start = output.length + ctx.indentationLvl + braces[0].length + base.length + 10;
+      if (isBelowBreakLength(ctx, output, start, base)) {
+        const joined = output.join(', ');
+        if (!joined.includes('\n')) {
+          return `${base ? `${base} ` : ''}${braces[0]} ${joined} ${braces[1]}`;
+        }
+      }
+    }
+    const indentation = `\n${' '.repeat(ctx.indentationLvl)}`;
+    return `${base ? `${base} ` : ''}${braces[0]}${indentation}  ${output.join(`,${indentation}  `)}${indentation}${braces[1]}`;
+  }
+
+  function format(...args) { return formatWithOptions(undefined, ...args); }
+
+  function formatWithOptions(opts, ...args) {
+    const first = args[0];
+    let a = 0, str = '', join = '';
+    if (typeof first === 'string') {
+      if (args.length === 1) return first;
+      let tempStr, lastPos = 0;
+      for (let i = 0; i < first.length - 1; i++) {
+        if (first.charCodeAt(i) === 37) { // '%'
+          const c = first[i + 1];
+          if (a + 1 !== args.length) {
+            switch (c) {
+              case 's': {
+                const arg = args[++a];
+                if (typeof arg === 'number') tempStr = formatNumber(arg);
+                else if (typeof arg === 'bigint') tempStr = `${arg}n`;
+                else if (typeof arg !== 'object' || arg === null) tempStr = String(arg);
+                else tempStr = inspect(arg, { ...opts, depth: 0 });
+                break;
+              }
+              case 'j': try { tempStr = JSON.stringify(args[++a]); } catch { tempStr = '[Circular]'; } break;
+              case 'd': {
+                const n = args[++a];
+                tempStr = typeof n === 'bigint' ? `${n}n` : typeof n === 'symbol' ? 'NaN' : formatNumber(Number(n));
+                break;
+              }
+              case 'O': tempStr = inspect(args[++a], opts); break;
+              case 'o': tempStr = inspect(args[++a], { ...opts, showHidden: true, depth: 4 }); break;
+              case 'i': {
+                const n = args[++a];
+                tempStr = typeof n === 'bigint' ? `${n}n` : typeof n === 'symbol' ? 'NaN' : formatNumber(parseInt(n));
+                break;
+              }
+              case 'f': { const n = args[++a]; tempStr = typeof n === 'symbol' ? 'NaN' : formatNumber(parseFloat(n)); break; }
+              case 'c': a++; tempStr = ''; break;
+              case '%': str += first.slice(lastPos, i + 1); lastPos = i + 2; i++; continue;
+              default: continue;
+            }
+            if (lastPos !== i) str += first.slice(lastPos, i);
+            str += tempStr;
+            lastPos = i + 2;
+            i++;
+          } else if (c === '%') {
+            str += first.slice(lastPos, i + 1);
+            lastPos = i + 2;
+            i++;
+          }
+        }
+      }
+      if (lastPos !== 0) {
+        a++;
+        join = ' ';
+        if (lastPos < first.length) str += first.slice(lastPos);
+      }
+    }
+    while (a < args.length) {
+      const v = args[a];
+      str += join;
+      str += typeof v !== 'string' ? inspect(v, opts) : v;
+      join = ' ';
+      a++;
+    }
+    return str;
+  }
