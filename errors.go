@@ -1,6 +1,12 @@
 package sandbox
 
-import "github.com/wasmsandbox/sandbox/internal/errs"
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/wasmsandbox/sandbox/internal/errs"
+)
 
 // Sentinel errors. Every error returned by this package wraps one of these,
 // so callers can branch with errors.Is.
@@ -57,3 +63,80 @@ var (
 	// the io/fs sentinels (fs.ErrNotExist, fs.ErrPermission, ...).
 	ErrFileAccess = errs.FileAccess
 )
+
+// PolicyError lists every problem Validate (or a policy loader) found in a
+// policy. It wraps ErrInvalidPolicy, so errors.Is(err, ErrInvalidPolicy)
+// holds; use errors.As to get at the individual fields.
+type PolicyError struct {
+	// Fields holds one entry per problem, in the order of the policy's keys.
+	Fields []FieldError
+}
+
+// Error names every bad key, its value and what to do, on one line.
+func (e *PolicyError) Error() string {
+	var b strings.Builder
+	b.WriteString(ErrInvalidPolicy.Error())
+	if len(e.Fields) > 1 {
+		fmt.Fprintf(&b, " (%d problems)", len(e.Fields))
+	}
+	for i, f := range e.Fields {
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString("; ")
+		}
+		b.WriteString(f.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns ErrInvalidPolicy.
+func (e *PolicyError) Unwrap() error { return ErrInvalidPolicy }
+
+// FieldError is one problem with one policy key.
+type FieldError struct {
+	// Field is the key as written in a policy file, with a path for nested
+	// values: "fuel_budget", "mounts[1].guest", "env.HOME", "argv[0]".
+	Field string
+	// Value is the offending value (for secrets such as environment
+	// values, only a description of it).
+	Value any
+	// Reason says what is wrong and, where it helps, what to do instead.
+	Reason string
+}
+
+// reasonUnknownKey is the Reason of a FieldError for a key the policy does
+// not have; Error phrases such errors as `unknown key "name"`.
+const reasonUnknownKey = "unknown key"
+
+// Error formats the problem as `key = value: reason`.
+func (e FieldError) Error() string {
+	if rest, ok := strings.CutPrefix(e.Reason, reasonUnknownKey); ok {
+		return fmt.Sprintf("%s %q%s", reasonUnknownKey, e.Field, rest)
+	}
+	if e.Value == nil {
+		return e.Field + ": " + e.Reason
+	}
+	return fmt.Sprintf("%s = %s: %s", e.Field, formatValue(e.Value), e.Reason)
+}
+
+// formatValue renders a value for an error message, shortened when long.
+func formatValue(v any) string {
+	var s string
+	switch v := v.(type) {
+	case string:
+		s = v
+		if len(s) > 80 {
+			s = s[:77] + "..."
+		}
+		return fmt.Sprintf("%q", s)
+	case time.Duration:
+		return fmt.Sprintf("%q", v.String())
+	default:
+		s = fmt.Sprintf("%v", v)
+	}
+	if len(s) > 80 {
+		s = s[:77] + "..."
+	}
+	return s
+}

@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -8,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -390,79 +393,66 @@ func keyPath(parent, k string) string {
 	return parent + "." + k
 }
 
-// PolicyError lists every problem Validate (or a policy loader) found in a
-// policy. It wraps ErrInvalidPolicy, so errors.Is(err, ErrInvalidPolicy)
-// holds; use errors.As to get at the individual fields.
-type PolicyError struct {
-	// Fields holds one entry per problem, in the order of the policy's keys.
-	Fields []FieldError
+// The JSON form of a Policy (MarshalJSON and UnmarshalJSON), the same as a
+// policy file's.
+
+// policyJSON is the JSON form of a Policy: timeout is a duration string, and
+// an empty (not nil) env or argv is kept, since it differs from an absent one.
+type policyJSON struct {
+	FuelBudget        int64             `json:"fuel_budget,omitempty"`
+	MemoryBytes       int64             `json:"memory_bytes,omitempty"`
+	Timeout           string            `json:"timeout,omitempty"`
+	StdoutMaxBytes    int64             `json:"stdout_max_bytes,omitempty"`
+	StderrMaxBytes    int64             `json:"stderr_max_bytes,omitempty"`
+	MaxCodeBytes      int64             `json:"max_code_bytes,omitempty"`
+	Workspace         string            `json:"workspace,omitempty"`
+	GuestWorkspace    string            `json:"guest_workspace,omitempty"`
+	Mounts            []Mount           `json:"mounts,omitempty"`
+	Env               map[string]string `json:"env,omitzero"`
+	Argv              []string          `json:"argv,omitzero"`
+	WorkspaceMaxBytes int64             `json:"workspace_max_bytes,omitempty"`
 }
 
-// Error names every bad key, its value and what to do, on one line.
-func (e *PolicyError) Error() string {
-	var b strings.Builder
-	b.WriteString(ErrInvalidPolicy.Error())
-	if len(e.Fields) > 1 {
-		fmt.Fprintf(&b, " (%d problems)", len(e.Fields))
+// MarshalJSON writes p in the policy-file form: the keys of the policy
+// table, timeout as a Go duration string ("1m30s"), zero fields left out.
+// The output reads back with ParsePolicy or json.Unmarshal.
+func (p Policy) MarshalJSON() ([]byte, error) {
+	f := policyJSON{
+		FuelBudget:        p.FuelBudget,
+		MemoryBytes:       p.MemoryBytes,
+		StdoutMaxBytes:    p.StdoutMaxBytes,
+		StderrMaxBytes:    p.StderrMaxBytes,
+		MaxCodeBytes:      p.MaxCodeBytes,
+		Workspace:         p.Workspace,
+		GuestWorkspace:    p.GuestWorkspace,
+		Mounts:            p.Mounts,
+		Env:               p.Env,
+		Argv:              p.Argv,
+		WorkspaceMaxBytes: p.WorkspaceMaxBytes,
 	}
-	for i, f := range e.Fields {
-		if i == 0 {
-			b.WriteString(": ")
-		} else {
-			b.WriteString("; ")
-		}
-		b.WriteString(f.Error())
+	if p.Timeout != 0 {
+		f.Timeout = p.Timeout.String()
 	}
-	return b.String()
+	return json.Marshal(f)
 }
 
-// Unwrap returns ErrInvalidPolicy.
-func (e *PolicyError) Unwrap() error { return ErrInvalidPolicy }
-
-// FieldError is one problem with one policy key.
-type FieldError struct {
-	// Field is the key as written in a policy file, with a path for nested
-	// values: "fuel_budget", "mounts[1].guest", "env.HOME", "argv[0]".
-	Field string
-	// Value is the offending value (for secrets such as environment
-	// values, only a description of it).
-	Value any
-	// Reason says what is wrong and, where it helps, what to do instead.
-	Reason string
-}
-
-// reasonUnknownKey is the Reason of a FieldError for a key the policy does
-// not have; Error phrases such errors as `unknown key "name"`.
-const reasonUnknownKey = "unknown key"
-
-// Error formats the problem as `key = value: reason`.
-func (e FieldError) Error() string {
-	if rest, ok := strings.CutPrefix(e.Reason, reasonUnknownKey); ok {
-		return fmt.Sprintf("%s %q%s", reasonUnknownKey, e.Field, rest)
+// UnmarshalJSON reads the policy-file form strictly: an unknown key, a value
+// of the wrong type or a malformed timeout is an error (a *PolicyError that
+// names every such key). It does not Validate; ParsePolicy and LoadPolicy do.
+func (p *Policy) UnmarshalJSON(data []byte) error {
+	if string(bytes.TrimSpace(data)) == "null" {
+		return nil
 	}
-	if e.Value == nil {
-		return e.Field + ": " + e.Reason
+	tree, errs, err := jsonTree(data)
+	if err != nil {
+		return err
 	}
-	return fmt.Sprintf("%s = %s: %s", e.Field, formatValue(e.Value), e.Reason)
-}
-
-// formatValue renders a value for an error message, shortened when long.
-func formatValue(v any) string {
-	var s string
-	switch v := v.(type) {
-	case string:
-		s = v
-		if len(s) > 80 {
-			s = s[:77] + "..."
-		}
-		return fmt.Sprintf("%q", s)
-	case time.Duration:
-		return fmt.Sprintf("%q", v.String())
-	default:
-		s = fmt.Sprintf("%v", v)
+	var np Policy
+	decodeValue(reflect.ValueOf(&np).Elem(), tree, "", &errs)
+	if len(errs) > 0 {
+		sortFieldErrors(errs)
+		return &PolicyError{Fields: errs}
 	}
-	if len(s) > 80 {
-		s = s[:77] + "..."
-	}
-	return s
+	*p = np
+	return nil
 }

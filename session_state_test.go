@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wasmsandbox/sandbox/internal/session"
 	"github.com/wasmsandbox/sandbox/internal/workspace"
 )
 
@@ -89,5 +90,11 @@ func TestSessionKeepsTheHostsReason(t *testing.T) {
 	}
 	if _, err := s.Execute(context.Background(), "print(1)"); !errors.Is(err, ErrWorkspaceFull) {
 		t.Fatalf("next run: %v, want ErrWorkspaceFull", err)
+	}
+}
+
+func TestSessionIDLimitMatchesTheStore(t *testing.T) {
+	if MaxSessionIDLen != session.MaxIDLen {
+		t.Fatalf("MaxSessionIDLen = %d, internal/session accepts %d", MaxSessionIDLen, session.MaxIDLen)
 	}
 }
