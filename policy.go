@@ -18,7 +18,7 @@ import (
 
 // Default policy values. A zero field of Policy takes the default below.
 const (
-	DefaultFuelBudget        int64         = 5_000_000_000
+	DefaultFuelBudget        int64         = 40_000_000_000
 	DefaultMemoryBytes       int64         = 128 << 20
 	DefaultTimeout           time.Duration = 30 * time.Second
 	DefaultStdoutMaxBytes    int64         = 2_000_000
@@ -46,7 +46,7 @@ const (
 // json.Marshal writes one in the same form, and Validate checks one.
 type Policy struct {
 	// FuelBudget is the wasm instruction budget; exhausting it stops the guest.
-	FuelBudget int64 `json:"fuel_budget,omitempty" toml:"fuel_budget,omitempty" jsonschema:"Wasm instruction budget; exhausting it stops the guest (outcome out_of_fuel). 0 or absent means the default, 5000000000."`
+	FuelBudget int64 `json:"fuel_budget,omitempty" toml:"fuel_budget,omitempty" jsonschema:"Wasm instruction budget; exhausting it stops the guest (outcome out_of_fuel). 0 or absent means the default, 40000000000 (about 10 s of compute)."`
 	// MemoryBytes caps the guest's linear memory.
 	MemoryBytes int64 `json:"memory_bytes,omitempty" toml:"memory_bytes,omitempty" jsonschema:"Cap on the guest linear memory in bytes (outcome memory_limit when exceeded). At least 16777216 (16 MiB), at most 4294967296 (4 GiB). 0 or absent means the default, 134217728 (128 MiB)."`
 	// Timeout is the wall-clock deadline; it also cuts guest sleeps.

@@ -16,7 +16,7 @@ import (
 
 func TestPolicyWithDefaults(t *testing.T) {
 	want := Policy{
-		FuelBudget:        5_000_000_000,
+		FuelBudget:        40_000_000_000,
 		MemoryBytes:       128 << 20,
 		Timeout:           30 * time.Second,
 		StdoutMaxBytes:    2_000_000,

@@ -18,7 +18,7 @@ func TestRunOK(t *testing.T) {
 		t.Errorf("stdout = %q", c.stdout)
 	}
 	if !strings.HasPrefix(c.stderr, "wasmsandbox: ok in ") || !strings.Contains(c.stderr, "fuel ") ||
-		!strings.Contains(c.stderr, "/5,000,000,000, memory ") || !strings.HasSuffix(c.stderr, " MiB\n") {
+		!strings.Contains(c.stderr, "/40,000,000,000, memory ") || !strings.HasSuffix(c.stderr, " MiB\n") {
 		t.Errorf("summary = %q", c.stderr)
 	}
 }

@@ -121,7 +121,7 @@ func TestExecuteCodeFailures(t *testing.T) {
 		{"exception", map[string]any{"code": "1/0", "language": "python"}, sandbox.OutcomeGuestError, "traceback"},
 		{"syntax", map[string]any{"code": "def f(:\n", "language": "python"}, sandbox.OutcomeGuestError, "fix the code"},
 		{"exit", map[string]any{"code": "import sys; sys.exit(3)", "language": "python"}, sandbox.OutcomeGuestError, "non-zero exit"},
-		{"fuel", map[string]any{"code": "while True: pass", "language": "python", "fuel_budget": fuelBomb}, sandbox.OutcomeOutOfFuel, "at most 5,000,000,000"},
+		{"fuel", map[string]any{"code": "while True: pass", "language": "python", "fuel_budget": fuelBomb}, sandbox.OutcomeOutOfFuel, "at most 40,000,000,000"},
 		{"fuel-exponent", map[string]any{"code": "while True: pass", "language": "python", "fuel_budget": 1.5e9}, sandbox.OutcomeOutOfFuel, "larger fuel_budget"},
 		{"memory", map[string]any{"code": "x = bytearray(200 * 1024 * 1024)", "language": "python", "memory_bytes": 64 << 20}, sandbox.OutcomeMemoryLimit, "memory"},
 		{"timeout", map[string]any{"code": "import time; time.sleep(30)", "language": "python", "timeout_seconds": 0.5}, sandbox.OutcomeTimeout, "at most 20"},
