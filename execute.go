@@ -222,7 +222,7 @@ func classify(x *engine.Execution, p Policy, runErr error, res *Result) {
 		res.Error = guestErrorLine(res.Stderr, code)
 	default:
 		res.Outcome = OutcomeTrap
-		res.Error = "webassembly trap: " + trapLine(runErr)
+		res.Error = trapReason(runErr)
 	}
 }
 
@@ -242,10 +242,42 @@ func guestErrorLine(stderr string, code int) string {
 	return fmt.Sprintf("exit code %d", code)
 }
 
-func trapLine(err error) string {
+// trapReason is the one-line error of a guest stopped by a trap: the
+// trap's cause, as wasmtime names it, and what the code can do about it.
+// The backtrace stays out of it.
+func trapReason(err error) string {
+	cause := trapCause(err)
+	hint := ""
+	switch {
+	case cause == engine.StackOverflow || strings.Contains(cause, "call stack exhausted"):
+		cause = "stack overflow: recursion too deep (" + cause + ")"
+		hint = "recurse less deeply: use a loop or an explicit stack"
+	case strings.Contains(cause, "out of bounds memory access"):
+		hint = "the runtime's memory was corrupted, most often by recursion too deep through C code; recurse less deeply"
+	case strings.Contains(cause, "unreachable"):
+		hint = "the runtime aborted on an internal error; change the code that triggers it"
+	case strings.Contains(cause, "integer divide by zero"), strings.Contains(cause, "integer overflow"):
+		hint = "the runtime failed on an arithmetic error; change the code that triggers it"
+	}
+	if hint == "" {
+		return "webassembly trap: " + cause
+	}
+	return "webassembly trap: " + cause + "; " + hint
+}
+
+// trapCause picks the cause out of a wasmtime error: the last "wasm
+// trap: ..." line of its "Caused by:" part, else its first line.
+func trapCause(err error) string {
 	msg := err.Error()
+	if i := strings.LastIndex(msg, "wasm trap: "); i >= 0 {
+		msg = msg[i+len("wasm trap: "):]
+	}
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i]
 	}
-	return strings.TrimSpace(msg)
+	msg = strings.TrimSpace(msg)
+	if len(msg) > 200 {
+		msg = msg[:200] + "..."
+	}
+	return msg
 }

@@ -233,3 +233,8 @@ func (g *Globals) AddNotKept(names []string) {
 		g.NotKept = append(g.NotKept, name)
 	}
 }
+
+// StackOverflow is the trap cause reported for a guest whose C stack ran
+// past its guard (a snapshot's relocated stack), and the message of the
+// trap a guard raises.
+const StackOverflow = "stack overflow"
