@@ -1,26 +1,29 @@
-def __wasmsandbox_main():
+# The bootstrap of every Python execution: it runs the user's code as
+# __main__ with the workspace as the working directory and tracebacks that
+# point at "main.py" lines, and in a session with auto_persist_globals
+# restores and saves the globals around it (persist.py).
+#
+# A cold start runs this file with -c (sys.argv carries the code and the
+# workspace); a snapshot's initialisation runs it into the module
+# _wasmsandbox instead, so each execution only calls
+# __wasmsandbox_run.
+
+
+def __wasmsandbox_run(src, workspace, persist_code=None, stage=None, limit=0):
     # Only modules the interpreter has already loaded are imported here:
     # linecache and traceback cost more than the rest of startup, so they
     # are imported only when there is a traceback to print.
-    import sys, os, binascii
-    # The code arrives base64-encoded: argv strings cannot hold NUL bytes,
-    # and compiling the raw bytes honours a PEP 263 coding line like a file.
-    src = binascii.a2b_base64(sys.argv.pop(1))
-    workspace = sys.argv.pop(1)
-    # A session with auto_persist_globals appends: the flag, the source of
-    # persist.py, the state directory and the state size limit.
+    import sys, os
     persist = None
-    if len(sys.argv) >= 5 and sys.argv[1] == "--wasmsandbox-persist":
-        persist = {"STAGE": sys.argv[3], "LIMIT": int(sys.argv[4])}
-        exec(compile(sys.argv[2], "<wasmsandbox-persist>", "exec"), persist)
-        del sys.argv[1:5]
+    if persist_code is not None:
+        persist = {"STAGE": stage, "LIMIT": limit}
+        exec(persist_code, persist)
     try:
         os.chdir(workspace)
     except OSError:
         pass
     name = "main.py"
     main = sys.modules["__main__"].__dict__
-    del main["__wasmsandbox_main"]
     if persist:
         persist["restore"](main)
     try:
@@ -43,4 +46,27 @@ def __wasmsandbox_main():
         raise SystemExit(1)
     if persist:
         persist["save"](main)
-__wasmsandbox_main()
+
+
+def __wasmsandbox_main():
+    import sys, binascii
+    main = sys.modules["__main__"].__dict__
+    run = main.pop("__wasmsandbox_run")
+    del main["__wasmsandbox_main"]
+    # The code arrives base64-encoded: argv strings cannot hold NUL bytes,
+    # and compiling the raw bytes honours a PEP 263 coding line like a file.
+    src = binascii.a2b_base64(sys.argv.pop(1))
+    workspace = sys.argv.pop(1)
+    # A session with auto_persist_globals appends: the flag, the source of
+    # persist.py, the state directory and the state size limit.
+    if len(sys.argv) >= 5 and sys.argv[1] == "--wasmsandbox-persist":
+        code = compile(sys.argv[2], "<wasmsandbox-persist>", "exec")
+        stage, limit = sys.argv[3], int(sys.argv[4])
+        del sys.argv[1:5]
+        run(src, workspace, code, stage, limit)
+    else:
+        run(src, workspace)
+
+
+if __name__ == "__main__":
+    __wasmsandbox_main()
