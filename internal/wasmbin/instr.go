@@ -71,7 +71,26 @@ const (
 	OpTableFill  Opcode = PrefixMisc<<16 | 17
 )
 
+var opNames = map[Opcode]string{
+	OpUnreachable: "unreachable", OpNop: "nop", OpBlock: "block", OpLoop: "loop", OpIf: "if", OpElse: "else", OpEnd: "end",
+	OpBr: "br", OpBrIf: "br_if", OpBrTable: "br_table", OpReturn: "return", OpCall: "call", OpCallIndirect: "call_indirect",
+	OpReturnCall: "return_call", OpReturnCallIndirect: "return_call_indirect", OpDrop: "drop", OpSelect: "select", OpSelectT: "select",
+	OpLocalGet: "local.get", OpLocalSet: "local.set", OpLocalTee: "local.tee", OpGlobalGet: "global.get", OpGlobalSet: "global.set",
+	OpTableGet: "table.get", OpTableSet: "table.set", OpI32Load: "i32.load", OpI32Store: "i32.store",
+	OpMemorySize: "memory.size", OpMemoryGrow: "memory.grow", OpI32Const: "i32.const", OpI64Const: "i64.const",
+	OpF32Const: "f32.const", OpF64Const: "f64.const", OpI32LtU: "i32.lt_u", OpI64LtU: "i64.lt_u",
+	OpRefNull: "ref.null", OpRefIsNull: "ref.is_null", OpRefFunc: "ref.func",
+	OpMemoryInit: "memory.init", OpDataDrop: "data.drop", OpMemoryCopy: "memory.copy", OpMemoryFill: "memory.fill",
+	OpTableInit: "table.init", OpElemDrop: "elem.drop", OpTableCopy: "table.copy", OpTableGrow: "table.grow",
+	OpTableSize: "table.size", OpTableFill: "table.fill",
+}
+
+// String returns the instruction's name for the opcodes this package names,
+// and its encoding in hex otherwise.
 func (op Opcode) String() string {
+	if s, ok := opNames[op]; ok {
+		return s
+	}
 	if op > 0xff {
 		return fmt.Sprintf("0x%02x %d", byte(op>>16), uint32(op&0xffff))
 	}
