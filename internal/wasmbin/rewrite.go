@@ -400,4 +400,3 @@ func nonZeroSpans(b []byte, zeroRun int) [][2]int {
 		spans = append(spans, [2]int{start, end})
 	}
 }
-
