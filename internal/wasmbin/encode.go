@@ -201,7 +201,7 @@ func (m *Module) touch(id SectionID) {
 	// A new section goes before the first known section that must follow
 	// it, or else just after the last known section (so trailing custom
 	// sections, such as debug info, stay at the end).
-	at, found := len(m.Sections), false
+	at := len(m.Sections)
 	for i, s := range m.Sections {
 		if s.ID == id {
 			return
@@ -210,13 +210,10 @@ func (m *Module) touch(id SectionID) {
 			continue
 		}
 		if s.ID.order() > id.order() {
-			at, found = i, true
+			at = i
 			break
 		}
 		at = i + 1
-	}
-	if !found && len(m.Sections) > 0 && at == len(m.Sections) {
-		at = len(m.Sections)
 	}
 	m.Sections = append(m.Sections, nil)
 	copy(m.Sections[at+1:], m.Sections[at:])

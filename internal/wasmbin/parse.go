@@ -9,23 +9,21 @@ import (
 // allocated for them. They match the limits wasmtime and the web engines
 // enforce, so a module beyond them could not be run anyway.
 const (
-	maxTypes      = 1_000_000
-	maxImports    = 100_000
-	maxExports    = 100_000
-	maxFuncs      = 1_000_000
-	maxTables     = 100_000
-	maxMemories   = 100
-	maxGlobals    = 1_000_000
-	maxElemSegs   = 10_000_000
-	maxElemItems  = 10_000_000
-	maxDataSegs   = 100_000
-	maxParams     = 1000
-	maxResults    = 1000
-	maxLocals     = 50_000
-	maxBodySize   = 7_654_321
-	maxBrTable    = 1 << 20
-	maxSelectVals = 1
-	maxCustomName = 100_000
+	maxTypes     = 1_000_000
+	maxImports   = 100_000
+	maxExports   = 100_000
+	maxFuncs     = 1_000_000
+	maxTables    = 100_000
+	maxMemories  = 100
+	maxGlobals   = 1_000_000
+	maxElemSegs  = 10_000_000
+	maxElemItems = 10_000_000
+	maxDataSegs  = 100_000
+	maxParams    = 1000
+	maxResults   = 1000
+	maxLocals    = 50_000
+	maxBodySize  = 7_654_321
+	maxBrTable   = 1 << 20
 )
 
 var magic = []byte{0x00, 'a', 's', 'm', 0x01, 0x00, 0x00, 0x00}
