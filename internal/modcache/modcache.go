@@ -198,3 +198,70 @@ func oneLine(err error) string {
 	s, _, _ := strings.Cut(err.Error(), "\n")
 	return s
 }
+
+// Derived names a module built by our own code from a pinned artifact (a
+// pre-initialised snapshot, say): the artifact's wasm sha256 and the
+// version of the transform that built it. A new transform version makes a
+// new cache entry, so a changed recipe never meets an old build.
+type Derived struct {
+	// Name is what progress lines call it ("Python snapshot").
+	Name string
+	// From is the sha256 of the artifact it is derived from.
+	From string
+	// Transform names the recipe and its version ("python-snapshot/1").
+	Transform string
+}
+
+// key is the derived module's stand-in for a wasm sha256 in Key.
+func (d Derived) key() string {
+	sum := sha256.Sum256([]byte("derived\x00" + d.From + "\x00" + d.Transform))
+	return hex.EncodeToString(sum[:])
+}
+
+// DerivedPath returns the cache file of d compiled by an engine described
+// by engineKey.
+func DerivedPath(cacheDir string, d Derived, engineKey string) string {
+	return Path(cacheDir, d.key(), engineKey)
+}
+
+// LoadDerived returns the compiled module d from the cache in cacheDir, or
+// calls build to make its wasm, compiles it and caches it. build runs at
+// most once per call; its error is returned as is.
+func LoadDerived(engine *wasmtime.Engine, engineKey string, d Derived, cacheDir string, build func() ([]byte, error), progress io.Writer) (*wasmtime.Module, error) {
+	say := func(format string, args ...any) {
+		if progress != nil {
+			fmt.Fprintf(progress, format+"\n", args...)
+		}
+	}
+	var cachePath string
+	if cacheDir != "" {
+		cachePath = DerivedPath(cacheDir, d, engineKey)
+		if usable(cachePath) {
+			m, err := wasmtime.NewModuleDeserializeFile(engine, cachePath)
+			if err == nil {
+				return m, nil
+			}
+			os.Remove(cachePath)
+			say("compiled %s in the cache is unusable (%v); building it again", d.Name, oneLine(err))
+		}
+	}
+	say("building the %s (one time, ~20-30s)...", d.Name)
+	start := time.Now()
+	wasm, err := build()
+	if err != nil {
+		return nil, err
+	}
+	m, err := wasmtime.NewModule(engine, wasm)
+	if err != nil {
+		return nil, fmt.Errorf("compiling the %s: %w", d.Name, err)
+	}
+	if cachePath == "" {
+		return m, nil
+	}
+	if err := store(m, cachePath); err != nil {
+		say("built the %s in %s (not cached: %v)", d.Name, time.Since(start).Round(100*time.Millisecond), err)
+	} else {
+		say("built the %s in %s", d.Name, time.Since(start).Round(100*time.Millisecond))
+	}
+	return m, nil
+}

@@ -400,3 +400,16 @@ func nonZeroSpans(b []byte, zeroRun int) [][2]int {
 		spans = append(spans, [2]int{start, end})
 	}
 }
+
+// AddGlobal appends a global initialised to v, mutable or not, and returns
+// its index; it is the last in the global index space, so no existing
+// index moves.
+func (m *Module) AddGlobal(v Value, mutable bool) (uint32, error) {
+	e := ConstExpr(v)
+	if e == nil {
+		return 0, fmt.Errorf("wasm: no constant expression for type %v", v.Type)
+	}
+	m.Globals = append(m.Globals, Global{GlobalType: GlobalType{Type: v.Type, Mutable: mutable}, Init: e})
+	m.touch(SecGlobal)
+	return m.NumGlobals() - 1, nil
+}

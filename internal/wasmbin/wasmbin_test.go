@@ -717,3 +717,37 @@ func TestLEB(t *testing.T) {
 		t.Errorf("padded s32 -1: %d %v", v, r.err)
 	}
 }
+
+func TestAddGlobalExported(t *testing.T) {
+	wasm, err := wasmtime.Wat2Wasm(`(module (global (mut i32) (i32.const 7)) (func (export "f") (result i32) (global.get 0)))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Parse(wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := m.AddGlobal(Value{Type: I64, Bits: 1 << 40}, false)
+	if err != nil || idx != 1 {
+		t.Fatalf("AddGlobal = %d, %v", idx, err)
+	}
+	if err := m.AddExport("big", KindGlobal, idx); err != nil {
+		t.Fatal(err)
+	}
+	eng := wasmtime.NewEngine()
+	mod, err := wasmtime.NewModule(eng, m.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := wasmtime.NewStore(eng)
+	inst, err := wasmtime.NewInstance(store, mod, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := inst.GetExport(store, "big").Global().Get(store).I64(); got != 1<<40 {
+		t.Errorf("exported global = %d", got)
+	}
+	if got, _ := inst.GetFunc(store, "f").Call(store); got.(int32) != 7 {
+		t.Errorf("the old global reads %v", got)
+	}
+}
