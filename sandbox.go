@@ -173,8 +173,11 @@ type guestRuntime struct {
 	run func(x *engine.Execution, module *wasmtime.Module) error
 	// defaultArgv fills Policy.Argv when it is nil.
 	defaultArgv []string
+	// prepare, when not nil, adapts the spec of an execution to the
+	// runtime (a snapshot's directory slots, say) before argv.
+	prepare func(spec *engine.Spec)
 	// argv, when not nil, turns the policy's argv into the guest's full
-	// command line.
+	// command line, unless the execution runs from a snapshot.
 	argv func(base []string, spec *engine.Spec) []string
 	// stage, when not nil, prepares a session's globals for an execution:
 	// it returns mounts to add and a function to call once the guest has
@@ -218,7 +221,10 @@ func (g *guestRuntime) spec(p Policy, code, ws string, globals *engine.Globals, 
 	if sp.Argv == nil {
 		sp.Argv = g.defaultArgv
 	}
-	if g.argv != nil {
+	if g.prepare != nil {
+		g.prepare(&sp)
+	}
+	if g.argv != nil && !sp.Snapshot {
 		sp.Argv = g.argv(sp.Argv, &sp)
 	}
 	return sp
@@ -300,7 +306,17 @@ func load(rt Runtime, a runtimes.Artifact, home, cacheDir string, o *options) (*
 	g := &guestRuntime{name: rt, eng: eng, module: mod, version: a.Package + "@" + a.Version}
 	switch rt {
 	case Python:
-		g.run, g.defaultArgv, g.argv = python.Run, python.Argv, python.FullArgv
+		snap, err := loadPythonSnapshot(eng, a, path, cacheDir, o.progress)
+		if err != nil {
+			return nil, err
+		}
+		g.run = func(x *engine.Execution, mod *wasmtime.Module) error {
+			if x.Spec.Snapshot {
+				return python.RunSnapshot(x, snap)
+			}
+			return python.Run(x, mod)
+		}
+		g.defaultArgv, g.argv, g.prepare = python.Argv, python.FullArgv, python.Prepare
 		g.stage = func(gl *engine.Globals) (engine.Mount, func(), error) {
 			m, err := python.Persist(gl)
 			return m, func() { python.CollectStage(gl) }, err
@@ -324,4 +340,21 @@ func load(rt Runtime, a runtimes.Artifact, home, cacheDir string, o *options) (*
 // on the cache.
 func CompiledModulePath(rt Runtime, home string) string {
 	return engine.ModulePath(modcache.Dir(home), artifactFor(rt))
+}
+
+// loadPythonSnapshot returns the compiled Python snapshot derived from the
+// artifact a installed at path, building it once per machine.
+func loadPythonSnapshot(eng *engine.Engine, a runtimes.Artifact, path, cacheDir string, progress io.Writer) (*wasmtime.Module, error) {
+	d := modcache.Derived{Name: "Python snapshot", From: a.WasmSHA256, Transform: python.Transform}
+	mod, err := eng.LoadDerived(d, cacheDir, func() ([]byte, error) {
+		wasm, err := runtimes.ReadVerified(a, path)
+		if err != nil {
+			return nil, err
+		}
+		return python.BuildSnapshot(eng, wasm)
+	}, progress)
+	if err != nil {
+		return nil, fmt.Errorf("%w: building the Python snapshot: %v", ErrInternal, err)
+	}
+	return mod, nil
 }

@@ -71,3 +71,10 @@ func (e *Engine) LoadModule(a runtimes.Artifact, path, cacheDir string, progress
 func ModulePath(cacheDir string, a runtimes.Artifact) string {
 	return modcache.Path(cacheDir, a.WasmSHA256, Key)
 }
+
+// LoadDerived returns the compiled module d, derived from a pinned artifact
+// by build, from the cache in cacheDir, building and caching it when it is
+// not there (see modcache.LoadDerived).
+func (e *Engine) LoadDerived(d modcache.Derived, cacheDir string, build func() ([]byte, error), progress io.Writer) (*wasmtime.Module, error) {
+	return modcache.LoadDerived(e.wt, Key, d, cacheDir, build, progress)
+}

@@ -44,6 +44,10 @@ type Spec struct {
 	Argv []string
 	// Globals, when not nil, carries a session's saved globals in and out.
 	Globals *Globals
+	// Snapshot says that the runtime runs this execution from its
+	// pre-initialised snapshot (set by the runtime's preparation; the
+	// engine itself does not look at it).
+	Snapshot bool
 }
 
 // Why an execution was stopped from outside the guest.

@@ -49,9 +49,6 @@ const fallbackWasmtimeVersion = "v39.0.1"
 // Ext is the file name extension of cache entries.
 const Ext = ".cwasm"
 
-// maxWasmBytes caps the size of a wasm module Load will read.
-const maxWasmBytes = 512 << 20
-
 // Dir returns the default cache directory under a wasmsandbox home
 // directory: home/modules.
 func Dir(home string) string { return filepath.Join(home, "modules") }
@@ -130,14 +127,9 @@ func Load(engine *wasmtime.Engine, engineKey string, a runtimes.Artifact, wasmPa
 		}
 	}
 
-	wasm, err := readWasm(wasmPath)
+	wasm, err := runtimes.ReadVerified(a, wasmPath)
 	if err != nil {
 		return nil, err
-	}
-	sum := sha256.Sum256(wasm)
-	if got := hex.EncodeToString(sum[:]); got != a.WasmSHA256 {
-		return nil, fmt.Errorf("%w: %s has sha256 %s, want %s; run `wasmsandbox runtimes install` to reinstall the %s runtime",
-			runtimes.ErrIntegrity, wasmPath, got, a.WasmSHA256, a.Name)
 	}
 	estimate := "a few seconds"
 	if len(wasm) >= 8<<20 {
@@ -158,25 +150,6 @@ func Load(engine *wasmtime.Engine, engineKey string, a runtimes.Artifact, wasmPa
 		say("compiled %s runtime in %s", a.Name, time.Since(start).Round(100*time.Millisecond))
 	}
 	return m, nil
-}
-
-func readWasm(p string) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%w: %s does not exist; run `wasmsandbox runtimes install`", runtimes.ErrNotInstalled, p)
-		}
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxWasmBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", p, err)
-	}
-	if len(b) > maxWasmBytes {
-		return nil, fmt.Errorf("%s is larger than %d bytes", p, maxWasmBytes)
-	}
-	return b, nil
 }
 
 // store serializes m and writes it to name atomically: a temporary file in

@@ -18,16 +18,55 @@ def __wasmsandbox_init():
     exec(compile(boot, "<wasmsandbox-bootstrap>", "exec"), m.__dict__)
     m.persist_code = compile(persist_src, "<wasmsandbox-persist>", "exec")
 
-    def start(src, workspace, env, stage=None, limit=0):
-        # One execution: src is the code (bytes), env the environment
-        # variables, stage and limit those of a session's saved globals.
-        import os
+    def start(blob):
+        # One execution. blob is base64 of a JSON object: the code (base64),
+        # the workspace, the environment, and for a session that keeps its
+        # globals the stage directory and the state size limit.
+        import binascii, json, os, time
+        a = json.loads(binascii.a2b_base64(blob))
         os.environ.clear()
-        os.environ.update(env)
+        os.environ.update(a["env"])
+        if "TZ" in a["env"]:
+            time.tzset()
         sys.argv[:] = ["-c"]
+        stage = a.get("stage")
         code = m.persist_code if stage is not None else None
-        m.__wasmsandbox_run(src, workspace, code, stage, limit)
-        raise SystemExit(0)
+        src = binascii.a2b_base64(a["code"])
+        try:
+            m.__wasmsandbox_run(src, a["workspace"], code, stage, a.get("limit", 0))
+            status = 0
+        except SystemExit as e:
+            status = _exit_status(e.code)
+        _leave(status)
+
+    def _exit_status(code):
+        # What CPython makes of SystemExit(code) at the top level.
+        if code is None:
+            return 0
+        if isinstance(code, int):
+            return code
+        try:
+            sys.stderr.write(str(code) + "\n")
+        except Exception:
+            pass
+        return 1
+
+    def _leave(status):
+        # What finalising the interpreter does that a program can observe,
+        # without tearing down the whole snapshot (which costs more than
+        # most programs): atexit hooks run, the program's own objects are
+        # released (so files it left open are flushed and closed, and
+        # __del__ methods run), and the standard streams are flushed.
+        import atexit, gc, os
+        atexit._run_exitfuncs()
+        sys.modules["__main__"].__dict__.clear()
+        gc.collect()
+        for f in (sys.stdout, sys.stderr):
+            try:
+                f.flush()
+            except Exception:
+                pass
+        os._exit(status & 0xFFFFFFFF if status >= 0 else status)
 
     m.start = start
     sys.modules["_wasmsandbox"] = m
@@ -41,7 +80,16 @@ def __wasmsandbox_init():
     import string, struct, textwrap, time, tokenize, traceback, types
     import typing, unicodedata, warnings, zlib
 
+    seeded = {"random", "tempfile", "secrets", "statistics", "uuid"} & set(sys.modules)
+    if seeded:
+        raise SystemExit("wasmsandbox: the snapshot would freeze seeded modules: %s" % sorted(seeded))
     del sys.modules["__main__"].__dict__["__wasmsandbox_init"]
+    # Everything alive now belongs to the snapshot: keep the collector
+    # from walking it in every execution.
+    import gc
+    gc.collect()
+    gc.freeze()
+    sys.stdout.write("wasmsandbox: snapshot ready\n")
 
 
 __wasmsandbox_init()

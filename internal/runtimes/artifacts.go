@@ -17,6 +17,12 @@
 package runtimes
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
 	"path"
 	"path/filepath"
 )
@@ -92,4 +98,31 @@ func (a Artifact) Dir(home string) string {
 // home/runtimes/<name>-<version>/<basename of File>.
 func (a Artifact) Path(home string) string {
 	return filepath.Join(a.Dir(home), path.Base(a.File))
+}
+
+// ReadVerified reads the installed wasm of a at path and checks it against
+// the pinned sha256: ErrNotInstalled when it is missing, ErrIntegrity when
+// it does not match.
+func ReadVerified(a Artifact, path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%w: %s does not exist; run `wasmsandbox runtimes install`", ErrNotInstalled, path)
+		}
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxWasmBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if len(b) > maxWasmBytes {
+		return nil, fmt.Errorf("%s is larger than %d bytes", path, maxWasmBytes)
+	}
+	sum := sha256.Sum256(b)
+	if got := hex.EncodeToString(sum[:]); got != a.WasmSHA256 {
+		return nil, fmt.Errorf("%w: %s has sha256 %s, want %s; run `wasmsandbox runtimes install` to reinstall the %s runtime",
+			ErrIntegrity, path, got, a.WasmSHA256, a.Name)
+	}
+	return b, nil
 }

@@ -1,0 +1,127 @@
+package python
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/bytecodealliance/wasmtime-go/v39"
+
+	"github.com/wasmsandbox/sandbox/internal/engine"
+)
+
+// unusedSlot is the guest path written over the placeholder of a slot an
+// execution does not use: not absolute, so no path ever resolves to it.
+const unusedSlot = "\x01"
+
+// Prepare decides whether spec can run from the snapshot and, when it can,
+// lays its mounts out in the snapshot's slots and makes room for the
+// snapshot's stack above the memory cap. A spec runs cold (from _start)
+// when its interpreter command line is not the default (the snapshot's
+// flags are frozen), when it has more than Slots-1 mounts, or when a guest
+// path is longer than MaxGuestPathBytes.
+func Prepare(spec *engine.Spec) {
+	if !slices.Equal(spec.Argv, Argv) || len(spec.Mounts) > Slots-1 || len(spec.GuestWorkspace) > MaxGuestPathBytes {
+		return
+	}
+	for _, m := range spec.Mounts {
+		if len(m.Guest) > MaxGuestPathBytes {
+			return
+		}
+	}
+	for len(spec.Mounts) < Slots-1 {
+		spec.Mounts = append(spec.Mounts, engine.Mount{Host: spec.Workspace, Guest: unusedSlot})
+	}
+	spec.MemoryBytes += StackBytes
+	spec.Snapshot = true
+}
+
+// runArgs is what the bootstrap's start() receives, as base64 of JSON.
+type runArgs struct {
+	Code      string            `json:"code"`
+	Workspace string            `json:"workspace"`
+	Env       map[string]string `json:"env"`
+	Stage     *string           `json:"stage,omitempty"`
+	Limit     int64             `json:"limit,omitempty"`
+}
+
+// RunSnapshot runs the execution's code in a fresh instance of the
+// snapshot module mod; spec must have been prepared by Prepare.
+func RunSnapshot(x *engine.Execution, mod *wasmtime.Module) error {
+	s := x.Spec
+	inst, err := x.Instantiate(mod)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		x.RecordMemoryPeak(inst)
+		x.MemPeak = max(0, x.MemPeak-StackBytes)
+	}()
+	mem := inst.GetExport(x.Store, "memory").Memory()
+
+	// Name the slots as this execution's directories are named.
+	names := []string{s.GuestWorkspace}
+	for _, m := range s.Mounts {
+		names = append(names, m.Guest)
+	}
+	data := mem.UnsafeData(x.Store)
+	for i, name := range names {
+		// wasi-libc keeps a preopen's name without its leading "/".
+		name = strings.TrimLeft(name, "/")
+		for k := 0; k < maxSlotCopies; k++ {
+			g := inst.GetExport(x.Store, fmt.Sprintf(exportSlot, i, k))
+			if g == nil || g.Global() == nil {
+				if k == 0 {
+					return fmt.Errorf("python snapshot: slot %d has no address", i)
+				}
+				break
+			}
+			at := int(g.Global().Get(x.Store).I32())
+			if at < 0 || at+len(name)+1 > len(data) || len(name) > MaxGuestPathBytes {
+				return fmt.Errorf("python snapshot: slot %d does not fit", i)
+			}
+			copy(data[at:], name)
+			data[at+len(name)] = 0
+		}
+	}
+
+	a := runArgs{Code: base64.StdEncoding.EncodeToString([]byte(s.Code)), Workspace: s.GuestWorkspace, Env: s.Env}
+	if g := s.Globals; g != nil {
+		stage := StateGuestDir
+		a.Stage, a.Limit = &stage, g.Max
+	}
+	blob, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	src := `__import__("_wasmsandbox").start("` + base64.StdEncoding.EncodeToString(blob) + "\")\x00"
+	p, err := inst.GetFunc(x.Store, exportMalloc).Call(x.Store, int32(len(src)))
+	if err != nil {
+		return err
+	}
+	ptr := int(p.(int32))
+	data = mem.UnsafeData(x.Store) // malloc may have grown the memory
+	if ptr <= 0 || ptr+len(src) > len(data) {
+		return fmt.Errorf("python snapshot: malloc(%d) = %d", len(src), ptr)
+	}
+	copy(data[ptr:], src)
+	_, err = inst.GetFunc(x.Store, exportRun).Call(x.Store, int32(ptr), int32(0))
+	if err == nil {
+		// start() always exits; returning means the bootstrap itself failed.
+		return errors.New("python snapshot: the execution returned without exiting")
+	}
+	var trap *wasmtime.Trap
+	if errors.As(err, &trap) {
+		guard := inst.GetExport(x.Store, exportGuard)
+		if fr := trap.Frames(); guard != nil && len(fr) > 0 && fr[0].FuncIndex() == uint32(guard.Global().Get(x.Store).I32()) {
+			return errStackOverflow
+		}
+	}
+	return err
+}
+
+// errStackOverflow is the error of a guest stopped by the stack guard.
+var errStackOverflow = errors.New("wasm trap: " + engine.StackOverflow)
