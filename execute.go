@@ -249,7 +249,10 @@ func trapReason(err error) string {
 	cause := trapCause(err)
 	hint := ""
 	switch {
-	case cause == engine.StackOverflow || strings.Contains(cause, "call stack exhausted"):
+	case cause == engine.StackOverflow:
+		cause = "stack overflow: recursion too deep"
+		hint = "recurse less deeply: use a loop or an explicit stack"
+	case strings.Contains(cause, "call stack exhausted"):
 		cause = "stack overflow: recursion too deep (" + cause + ")"
 		hint = "recurse less deeply: use a loop or an explicit stack"
 	case strings.Contains(cause, "out of bounds memory access"):

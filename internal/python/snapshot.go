@@ -51,7 +51,7 @@ var snapshotInit string
 
 // Transform names the snapshot recipe; change it whenever what a snapshot
 // holds or how it is laid out changes, so no stale build is reused.
-const Transform = "python-snapshot/3"
+const Transform = "python-snapshot/4"
 
 const (
 	// Slots is the number of directories a snapshot's guest can be shown:
@@ -66,7 +66,7 @@ const (
 	// C_RECURSION_LIMIT is 500, sized for a 512 KiB stack): deep recursion
 	// through C code ends in RecursionError before it reaches the stack
 	// guard.
-	cRecursionLimit = 2000
+	cRecursionLimit = 6000
 	// buildCRecursion is the C recursion limit the pinned build was made
 	// with; at rest, a thread's c_recursion_remaining equals it.
 	buildCRecursion = 500
