@@ -22,19 +22,35 @@ const (
 	jsCPUSnippet = "let s = 0\nfor (let i = 0; i < 300000; i++) s += i * i\nconsole.log(s)"
 )
 
-func benchExecute(b *testing.B, rt Runtime, code string) {
-	sb := newSandbox(b, rt, Policy{})
-	run(b, sb, code) // warm the module outside the timer
+func benchExecute(b *testing.B, rt Runtime, code string) { benchPolicy(b, rt, Policy{}, code) }
+
+// benchPolicy runs code under p and reports the fuel of one execution.
+func benchPolicy(b *testing.B, rt Runtime, p Policy, code string) {
+	sb := newSandbox(b, rt, p)
+	res := run(b, sb, code) // warm the module outside the timer
 	b.ResetTimer()
 	for b.Loop() {
-		if res := run(b, sb, code); !res.Success {
+		if res = run(b, sb, code); !res.Success {
 			b.Fatalf("%s: %s", res.Outcome, res.Error)
 		}
 	}
+	b.ReportMetric(float64(res.FuelConsumed), "fuel/op")
 }
 
-func BenchmarkPythonHello(b *testing.B) { benchExecute(b, Python, "print('hello')") }
-func BenchmarkPythonCPU(b *testing.B)   { benchExecute(b, Python, cpuSnippet) }
+// coldPython is a policy whose interpreter command line differs from the
+// default (the UTF-8 flag given twice, which changes nothing), so that
+// Python starts from scratch instead of from the snapshot: the baseline
+// the snapshot is measured against.
+var coldPython = Policy{Argv: []string{"python", "-I", "-X", "utf8", "-u", "-X", "utf8"}}
+
+const fibSnippet = "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\nprint(fib(25))"
+
+func BenchmarkPythonHello(b *testing.B)     { benchExecute(b, Python, "print('hello')") }
+func BenchmarkPythonHelloCold(b *testing.B) { benchPolicy(b, Python, coldPython, "print('hello')") }
+func BenchmarkPythonCPU(b *testing.B)       { benchExecute(b, Python, cpuSnippet) }
+func BenchmarkPythonCPUCold(b *testing.B)   { benchPolicy(b, Python, coldPython, cpuSnippet) }
+func BenchmarkPythonFib25(b *testing.B)     { benchExecute(b, Python, fibSnippet) }
+func BenchmarkPythonFib25Cold(b *testing.B) { benchPolicy(b, Python, coldPython, fibSnippet) }
 
 // BenchmarkPythonConcurrent8 runs 8 executions at once per iteration.
 func BenchmarkPythonConcurrent8(b *testing.B) {
@@ -76,9 +92,10 @@ func benchNative(b *testing.B, interpreter string, args ...string) {
 func BenchmarkNativePythonHello(b *testing.B) {
 	benchNative(b, "python3", "-I", "-c", "print('hello')")
 }
-func BenchmarkNativePythonCPU(b *testing.B) { benchNative(b, "python3", "-I", "-c", cpuSnippet) }
-func BenchmarkNativeNodeHello(b *testing.B) { benchNative(b, "node", "-e", "console.log('hello')") }
-func BenchmarkNativeNodeCPU(b *testing.B)   { benchNative(b, "node", "-e", jsCPUSnippet) }
+func BenchmarkNativePythonFib25(b *testing.B) { benchNative(b, "python3", "-I", "-c", fibSnippet) }
+func BenchmarkNativePythonCPU(b *testing.B)   { benchNative(b, "python3", "-I", "-c", cpuSnippet) }
+func BenchmarkNativeNodeHello(b *testing.B)   { benchNative(b, "node", "-e", "console.log('hello')") }
+func BenchmarkNativeNodeCPU(b *testing.B)     { benchNative(b, "node", "-e", jsCPUSnippet) }
 
 // BenchmarkLoadModuleCold compiles the Python runtime into an empty cache:
 // what the very first use on a machine pays.

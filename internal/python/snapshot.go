@@ -51,7 +51,7 @@ var snapshotInit string
 
 // Transform names the snapshot recipe; change it whenever what a snapshot
 // holds or how it is laid out changes, so no stale build is reused.
-const Transform = "python-snapshot/4"
+const Transform = "python-snapshot/5"
 
 const (
 	// Slots is the number of directories a snapshot's guest can be shown:

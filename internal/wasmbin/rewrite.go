@@ -127,17 +127,16 @@ func (m *Module) AddFunction(t FuncType, locals []LocalGroup, code []byte) (uint
 	return m.NumFuncs() - 1, nil
 }
 
-// GuardGlobalSet makes every write to global g check its new value: each
-// global.set g in every function becomes a call to a new guard function
-// that executes unreachable (trapping) when the value is below lowerBound,
-// compared as unsigned, and otherwise performs the global.set. The guard
-// is appended at the end of the function index space, so existing indices
-// do not move, and its index is returned. The global must be a mutable i32
-// or i64.
-//
-// Where the call is no longer than the global.set it replaces, it is padded
-// with nop and the body keeps its length; otherwise the body grows and the
-// offsets after the site move.
+// GuardGlobalSet checks every write of global g, which must be a mutable
+// i32 or i64 (a C stack pointer), against lowerBound: right after each
+// global.set g, inline code compares the new value with lowerBound
+// (unsigned) and, when it is below, calls an added function that executes
+// unreachable. The added function is the last in the function index space
+// (no existing index moves) and its index is returned, so a trap whose
+// innermost frame is that function is a guard failure. The check runs
+// before anything can be stored through the new value, and costs no call
+// on the path where it passes. Bodies grow, so body offsets after a
+// guarded write move: parse the result again before using offsets.
 func (m *Module) GuardGlobalSet(g uint32, lowerBound uint64) (uint32, error) {
 	gt, err := m.GlobalType(g)
 	if err != nil {
@@ -146,51 +145,49 @@ func (m *Module) GuardGlobalSet(g uint32, lowerBound uint64) (uint32, error) {
 	if !gt.Mutable {
 		return 0, fmt.Errorf("wasm: global %d is immutable", g)
 	}
-	var code []byte
+	var bound []byte
+	var lt Opcode
 	switch gt.Type {
 	case I32:
 		if lowerBound > math.MaxUint32 {
 			return 0, fmt.Errorf("wasm: lower bound %d does not fit in i32", lowerBound)
 		}
-		// local.get 0; i32.const bound; i32.lt_u; if; unreachable; end
-		code = []byte{byte(OpLocalGet), 0}
-		code = appendSLEB(append(code, byte(OpI32Const)), int64(int32(uint32(lowerBound))))
-		code = append(code, byte(OpI32LtU))
+		bound, lt = appendSLEB([]byte{byte(OpI32Const)}, int64(int32(uint32(lowerBound)))), OpI32LtU
 	case I64:
-		code = []byte{byte(OpLocalGet), 0}
-		code = appendSLEB(append(code, byte(OpI64Const)), int64(lowerBound))
-		code = append(code, byte(OpI64LtU))
+		bound, lt = appendSLEB([]byte{byte(OpI64Const)}, int64(lowerBound)), OpI64LtU
 	default:
 		return 0, fmt.Errorf("wasm: global %d has type %v, want i32 or i64", g, gt.Type)
 	}
-	code = append(code, byte(OpIf), 0x40, byte(OpUnreachable), byte(OpEnd))
-	// local.get 0; global.set g; end
-	code = append(code, byte(OpLocalGet), 0, byte(OpGlobalSet))
-	code = appendULEB(code, uint64(g))
-	code = append(code, byte(OpEnd))
-
 	sites, err := m.Find(nil, func(in *Instr) bool { return in.Op == OpGlobalSet && in.Index == g })
 	if err != nil {
 		return 0, err
 	}
-	guard, err := m.AddFunction(FuncType{Params: []ValType{gt.Type}}, nil, code)
+	fail, err := m.AddFunction(FuncType{}, nil, []byte{byte(OpUnreachable), byte(OpEnd)})
 	if err != nil {
 		return 0, err
 	}
-	call := appendULEB([]byte{byte(OpCall)}, uint64(guard))
-	oldLen := 1 + len(appendULEB(nil, uint64(g)))
+	// global.set g; global.get g; bound; lt_u; if; call fail; end
+	idx := appendULEB(nil, uint64(g))
+	check := append([]byte{byte(OpGlobalGet)}, idx...)
+	check = append(check, bound...)
+	check = append(check, byte(lt), byte(OpIf), 0x40, byte(OpCall))
+	check = appendULEB(check, uint64(fail))
+	check = append(check, byte(OpEnd))
 	for i := 0; i < len(sites); {
 		j := i
 		var edits []edit
 		for ; j < len(sites) && sites[j].Func == sites[i].Func; j++ {
-			edits = append(edits, edit{off: sites[j].Offset, n: m.instrLen(sites[j], oldLen), code: call})
+			n := m.instrLen(sites[j], 1+len(idx))
+			f, _ := m.Func(sites[j].Func)
+			set := append(append([]byte(nil), f.Body[sites[j].Offset:sites[j].Offset+n]...), check...)
+			edits = append(edits, edit{off: sites[j].Offset, n: n, code: set})
 		}
 		if err := m.editBody(sites[i].Func, edits); err != nil {
 			return 0, err
 		}
 		i = j
 	}
-	return guard, nil
+	return fail, nil
 }
 
 // instrLen returns the encoded length of the global.set at site s, which
