@@ -24,6 +24,18 @@ extern void wasi_config_set_stdout_custom(
 extern void wasi_config_set_stderr_custom(
     wasi_config_t *config, ptrdiff_t (*callback)(void *, const unsigned char *, size_t),
     void *data, void (*finalizer)(void *));
+typedef struct wasm_config_t wasm_config_t;
+typedef struct wasmtime_pooling_allocation_config_t wasmtime_pooling_allocation_config_t;
+extern wasmtime_pooling_allocation_config_t *wasmtime_pooling_allocation_config_new(void);
+extern void wasmtime_pooling_allocation_config_delete(wasmtime_pooling_allocation_config_t *);
+extern void wasmtime_pooling_allocation_config_total_memories_set(wasmtime_pooling_allocation_config_t *, uint32_t);
+extern void wasmtime_pooling_allocation_config_total_tables_set(wasmtime_pooling_allocation_config_t *, uint32_t);
+extern void wasmtime_pooling_allocation_config_total_core_instances_set(wasmtime_pooling_allocation_config_t *, uint32_t);
+extern void wasmtime_pooling_allocation_config_max_memory_size_set(wasmtime_pooling_allocation_config_t *, size_t);
+extern void wasmtime_pooling_allocation_config_linear_memory_keep_resident_set(wasmtime_pooling_allocation_config_t *, size_t);
+extern void wasmtime_pooling_allocation_config_table_elements_set(wasmtime_pooling_allocation_config_t *, size_t);
+extern void wasmtime_pooling_allocation_config_max_core_instance_size_set(wasmtime_pooling_allocation_config_t *, size_t);
+extern void wasmtime_pooling_allocation_strategy_set(wasm_config_t *, const wasmtime_pooling_allocation_config_t *);
 extern int wsbEpochExpired(uintptr_t handle);
 extern void wsbWrite(uintptr_t handle, unsigned char *buf, size_t len);
 
@@ -51,4 +63,17 @@ static ptrdiff_t wsb_write_cb(void *data, const unsigned char *buf, size_t len) 
 void wsb_set_output(void *config, uintptr_t out, uintptr_t err) {
   wasi_config_set_stdout_custom((wasi_config_t *)config, wsb_write_cb, (void *)out, NULL);
   wasi_config_set_stderr_custom((wasi_config_t *)config, wsb_write_cb, (void *)err, NULL);
+}
+
+void wsb_config_pooling(void *config, uint32_t slots, size_t max_memory, size_t keep_resident) {
+  wasmtime_pooling_allocation_config_t *p = wasmtime_pooling_allocation_config_new();
+  wasmtime_pooling_allocation_config_total_memories_set(p, slots);
+  wasmtime_pooling_allocation_config_total_tables_set(p, slots);
+  wasmtime_pooling_allocation_config_total_core_instances_set(p, slots);
+  wasmtime_pooling_allocation_config_max_memory_size_set(p, max_memory);
+  wasmtime_pooling_allocation_config_linear_memory_keep_resident_set(p, keep_resident);
+  wasmtime_pooling_allocation_config_table_elements_set(p, 100000);
+  wasmtime_pooling_allocation_config_max_core_instance_size_set(p, 4 << 20);
+  wasmtime_pooling_allocation_strategy_set((wasm_config_t *)config, p);
+  wasmtime_pooling_allocation_config_delete(p);
 }

@@ -4,6 +4,7 @@ package engine
 // #include <stddef.h>
 // extern void wsb_set_epoch_callback(void *store, uintptr_t handle);
 // extern void wsb_set_output(void *config, uintptr_t out, uintptr_t err);
+// extern void wsb_config_pooling(void *config, uint32_t slots, size_t max_memory, size_t keep_resident);
 import "C"
 
 import (
@@ -29,7 +30,7 @@ const epochTick = 5 * time.Millisecond
 // (wasmtime-go exposes no accessor). Checked once; if the layout ever
 // changes, executions fail loudly instead of corrupting memory.
 var cPtrOK = func() bool {
-	for _, v := range []any{wasmtime.Store{}, wasmtime.WasiConfig{}} {
+	for _, v := range []any{wasmtime.Store{}, wasmtime.WasiConfig{}, wasmtime.Config{}} {
 		f := reflect.TypeOf(v).Field(0)
 		if f.Name != "_ptr" || f.Offset != 0 || f.Type.Kind() != reflect.Pointer {
 			return false
@@ -123,4 +124,15 @@ func (t *ticker) acquire() func() {
 			close(t.stop)
 		}
 	}
+}
+
+// usePooling switches cfg to wasmtime's pooling allocator with slots
+// instance slots whose linear memories may grow to maxMemory and keep
+// keepResident bytes mapped between instances.
+func usePooling(cfg *wasmtime.Config, slots uint32, maxMemory, keepResident uint64) error {
+	if !cPtrOK {
+		return errLayout
+	}
+	C.wsb_config_pooling(cPtr(cfg), C.uint32_t(slots), C.size_t(maxMemory), C.size_t(keepResident))
+	return nil
 }

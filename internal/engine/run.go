@@ -16,6 +16,12 @@ import (
 // exit); the second means the host failed.
 func (e *Engine) Run(x *Execution, guest func(*Execution) error) (error, error) {
 	x.eng = e
+	select {
+	case e.slots <- struct{}{}:
+	case <-x.Ctx.Done():
+		return nil, fmt.Errorf("%w: waiting for an instance slot: %w", errs.Cancelled, x.Ctx.Err())
+	}
+	defer func() { <-e.slots }()
 	store := wasmtime.NewStoreWithData(e.wt, x)
 	// Handles given to C are released only once the store is gone.
 	var releases []func()
