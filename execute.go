@@ -62,7 +62,12 @@ func (s *wasmSandbox) execute(ctx context.Context, code string, p Policy, sessio
 	ev.start(ctx, p, len(code))
 
 	start := time.Now()
-	x := engine.NewExecution(ctx, s.rt.spec(p, code, ws, g, &s.opts))
+	spec := s.rt.spec(p, code, ws, g, &s.opts)
+	mod, err := s.rt.moduleFor(&spec)
+	if err != nil {
+		return nil, err
+	}
+	x := engine.NewExecution(ctx, spec)
 	var stage string
 	var stageLimit int64
 	if g != nil && g.Stage != "" {
@@ -70,7 +75,7 @@ func (s *wasmSandbox) execute(ctx context.Context, code string, p Policy, sessio
 		stage, stageLimit = g.Stage, 2*g.Max+1<<20
 	}
 	wd := workspace.Watch(ws, p.WorkspaceMaxBytes, stage, stageLimit, func() { x.Stop(engine.StopWorkspace) })
-	runErr, err := s.rt.eng.Run(x, func(x *engine.Execution) error { return s.rt.run(x, s.rt.module) })
+	runErr, err := s.rt.eng.Run(x, func(x *engine.Execution) error { return s.rt.run(x, mod) })
 	stopUse := wd.Stop()
 	if err != nil {
 		return nil, err

@@ -164,12 +164,18 @@ func New(rt Runtime, opts ...Option) (Sandbox, error) {
 // guestRuntime is one loaded runtime: its compiled module and how to run
 // code in an instance of it.
 type guestRuntime struct {
-	name   Runtime
-	eng    *engine.Engine
-	module *wasmtime.Module
+	name Runtime
+	eng  *engine.Engine
+	// module is the compiled module of the runtime's artifact, loaded on
+	// first use (a Python execution from the snapshot never needs it).
+	module func() (*wasmtime.Module, error)
+	// snapshot, when not nil, is the runtime's pre-initialised snapshot,
+	// for executions whose spec says Snapshot.
+	snapshot *wasmtime.Module
 	// version is the runtime's package and version, for results and listings.
 	version string
-	// run runs the execution's code in a fresh instance of module.
+	// run runs the execution's code in a fresh instance of module (see
+	// moduleFor).
 	run func(x *engine.Execution, module *wasmtime.Module) error
 	// defaultArgv fills Policy.Argv when it is nil.
 	defaultArgv []string
@@ -183,6 +189,14 @@ type guestRuntime struct {
 	// it returns mounts to add and a function to call once the guest has
 	// ended. Runtimes that hand the globals over directly leave it nil.
 	stage func(g *engine.Globals) (engine.Mount, func(), error)
+}
+
+// moduleFor returns the module an execution of spec runs in.
+func (g *guestRuntime) moduleFor(spec *engine.Spec) (*wasmtime.Module, error) {
+	if spec.Snapshot && g.snapshot != nil {
+		return g.snapshot, nil
+	}
+	return g.module()
 }
 
 // defaultGuestEnv is the guest's environment when the policy gives none.
@@ -295,24 +309,26 @@ func load(rt Runtime, a runtimes.Artifact, home, cacheDir string, o *options) (*
 			return nil, fmt.Errorf("%w: installing the %s runtime: %v", ErrRuntimeNotInstalled, rt, err)
 		}
 	}
-	mod, err := eng.LoadModule(a, path, cacheDir, o.progress)
-	if errors.Is(err, runtimes.ErrIntegrity) || errors.Is(err, runtimes.ErrNotInstalled) {
-		return nil, fmt.Errorf("%w: the %s runtime at %s is damaged or incomplete (%v); reinstall it with `wasmsandbox runtimes install`",
-			ErrRuntimeNotInstalled, rt, path, err)
+	load := func() (*wasmtime.Module, error) {
+		mod, err := eng.LoadModule(a, path, cacheDir, o.progress)
+		if errors.Is(err, runtimes.ErrIntegrity) || errors.Is(err, runtimes.ErrNotInstalled) {
+			return nil, fmt.Errorf("%w: the %s runtime at %s is damaged or incomplete (%v); reinstall it with `wasmsandbox runtimes install`",
+				ErrRuntimeNotInstalled, rt, path, err)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: loading the %s runtime: %v", ErrInternal, rt, err)
+		}
+		return mod, nil
 	}
-	if err != nil {
-		return nil, fmt.Errorf("%w: loading the %s runtime: %v", ErrInternal, rt, err)
-	}
-	g := &guestRuntime{name: rt, eng: eng, module: mod, version: a.Package + "@" + a.Version}
+	g := &guestRuntime{name: rt, eng: eng, module: sync.OnceValues(load), version: a.Package + "@" + a.Version}
 	switch rt {
 	case Python:
-		snap, err := loadPythonSnapshot(eng, a, path, cacheDir, o.progress)
-		if err != nil {
+		if g.snapshot, err = loadPythonSnapshot(eng, a, path, cacheDir, o.progress); err != nil {
 			return nil, err
 		}
 		g.run = func(x *engine.Execution, mod *wasmtime.Module) error {
 			if x.Spec.Snapshot {
-				return python.RunSnapshot(x, snap)
+				return python.RunSnapshot(x, mod)
 			}
 			return python.Run(x, mod)
 		}
@@ -322,6 +338,9 @@ func load(rt Runtime, a runtimes.Artifact, home, cacheDir string, o *options) (*
 			return m, func() { python.CollectStage(gl) }, err
 		}
 	case JavaScript:
+		if _, err := g.module(); err != nil {
+			return nil, err
+		}
 		g.run, g.defaultArgv = javascript.Run, javascript.Argv
 		// The first run in a process compiles the guest API's JavaScript
 		// and keeps the bytecode; later runs load it. Doing that first run
