@@ -42,7 +42,7 @@ func (s *server) environment() string {
 // limitsText describes the limits of one execution.
 func (s *server) limitsText() string {
 	p := s.policy
-	return fmt.Sprintf("Limits of each execution: fuel_budget %s instructions (starting Python alone uses about 250 million), memory %s, wall-clock timeout %s (sleeping counts), "+
+	return fmt.Sprintf("Limits of each execution: fuel_budget %s instructions (a Python or JavaScript hello world uses under 10 million), memory %s, wall-clock timeout %s (sleeping counts), "+
 		"stdout kept up to %s and stderr up to %s (the rest is discarded), code up to %s. "+
 		"You may pass smaller fuel_budget, memory_bytes or timeout_seconds; asking for more than these maximums is refused.",
 		textfmt.Digits(p.FuelBudget), formatBytes(p.MemoryBytes), formatDuration(p.Timeout),
