@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"os/exec"
+	"strings"
 	"sync"
 	"testing"
 
@@ -81,6 +82,13 @@ func benchNative(b *testing.B, interpreter string, args ...string) {
 	path, err := exec.LookPath(interpreter)
 	if err != nil {
 		b.Skipf("no %s on PATH for the native baseline", interpreter)
+	}
+	if interpreter == "python3" {
+		// Version managers put a shell script on PATH that costs more than
+		// the interpreter's start: measure the interpreter itself.
+		if out, err := exec.Command(path, "-c", "import sys; print(sys.executable)").Output(); err == nil {
+			path = strings.TrimSpace(string(out))
+		}
 	}
 	for b.Loop() {
 		if out, err := exec.Command(path, args...).CombinedOutput(); err != nil {

@@ -178,3 +178,15 @@ func TestPythonCustomArgvStartsCold(t *testing.T) {
 		t.Fatalf("stdout %q", res.Stdout)
 	}
 }
+
+// TestPythonHashSecretIsFixed: the snapshot is built with a fixed hash
+// secret, so str hashes (and the fuel of code whose dicts they order) are
+// the same on every machine. The value pins the secret: it changes only
+// when the fixed stream does.
+func TestPythonHashSecretIsFixed(t *testing.T) {
+	res := run(t, newSandbox(t, Python, Policy{}), "print(hash('abc'))")
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "-1900557231\n" {
+		t.Fatalf("hash('abc') = %s", res.Stdout)
+	}
+}

@@ -48,6 +48,10 @@ type Spec struct {
 	// pre-initialised snapshot (set by the runtime's preparation; the
 	// engine itself does not look at it).
 	Snapshot bool
+	// FixedRandom makes the guest's random_get return a fixed stream
+	// instead of the operating system's randomness. Only a snapshot build
+	// sets it, so that what the snapshot holds is the same everywhere.
+	FixedRandom bool
 }
 
 // Why an execution was stopped from outside the guest.

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"crypto/rand"
+	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"time"
@@ -17,13 +19,14 @@ const (
 
 const wasiModule = "wasi_snapshot_preview1"
 
-// shadowWASI replaces two WASI preview1 functions on a linker that already
-// has WASI defined:
+// shadowWASI replaces three WASI preview1 functions on a linker that
+// already has WASI defined:
 //
 //   - poll_oneoff sleeps in Go, where the execution's deadline and the
 //     caller's context can cut the wait short, instead of blocking inside
 //     wasmtime where epoch interruption cannot reach;
-//   - clock_time_get, so absolute waits and clock readings share an origin.
+//   - clock_time_get, so absolute waits and clock readings share an origin;
+//   - random_get, so that a snapshot build can draw a fixed stream.
 func shadowWASI(l *wasmtime.Linker) error {
 	l.AllowShadowing(true)
 	defer l.AllowShadowing(false)
@@ -33,10 +36,44 @@ func shadowWASI(l *wasmtime.Linker) error {
 	}); err != nil {
 		return err
 	}
+	if err := l.FuncWrap(wasiModule, "random_get", func(c *wasmtime.Caller, buf, n int32) (errno int32, trap *wasmtime.Trap) {
+		defer trapOnPanic(&trap)
+		return hostRandomGet(c, buf, n), nil
+	}); err != nil {
+		return err
+	}
 	return l.FuncWrap(wasiModule, "poll_oneoff", func(c *wasmtime.Caller, in, out, nsubs, nevents int32) (errno int32, trap *wasmtime.Trap) {
 		defer trapOnPanic(&trap)
 		return hostPollOneoff(c, in, out, nsubs, nevents)
 	})
+}
+
+// hostRandomGet fills the guest's buffer from the operating system's
+// random source, or, for an execution whose spec asks for it (a snapshot
+// build), from a fixed stream, so that what the build draws (CPython's str
+// hash secret) is the same on every machine and so is the fuel of the code
+// that later runs from the snapshot.
+func hostRandomGet(c *wasmtime.Caller, buf, n int32) int32 {
+	b, ok := span(callerMemory(c), uint32(buf), uint64(uint32(n)), 1)
+	if !ok {
+		return errnoFault
+	}
+	if x, _ := c.Data().(*Execution); x != nil && x.Spec.FixedRandom {
+		fixedRandom(b)
+		return errnoSuccess
+	}
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	return errnoSuccess
+}
+
+// fixedRandom fills b with a fixed pseudo-random stream (SHA-256 of a
+// counter under a constant label).
+func fixedRandom(b []byte) {
+	var block [sha256.Size]byte
+	for i := 0; len(b) > 0; i++ {
+		block = sha256.Sum256(fmt.Appendf(nil, "wasmsandbox fixed random %d", i))
+		b = b[copy(b, block[:]):]
+	}
 }
 
 // trapOnPanic turns a panic in a host function into a trap for the guest,

@@ -92,3 +92,33 @@ func TestClockTimeGetRejectsHostileArguments(t *testing.T) {
 		t.Fatalf("errno %d, err %v", got, err)
 	}
 }
+
+func TestRandomGetRejectsHostileArguments(t *testing.T) {
+	const sig = "(param i32 i32) (result i32)"
+	for name, c := range map[string]struct {
+		buf, n int64
+		want   int32
+	}{
+		"past memory":      {65530, 10, errnoFault},
+		"huge length":      {0, -1, errnoFault},
+		"inside memory":    {0, 65536, errnoSuccess},
+		"empty at the end": {65536, 0, errnoSuccess},
+		"one past the end": {65536, 1, errnoFault},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, err := callHostile(t, "random_get", sig, c.buf, c.n)
+			if err != nil || got != c.want {
+				t.Fatalf("errno %d, err %v; want errno %d", got, err, c.want)
+			}
+		})
+	}
+}
+
+func TestFixedRandomIsFixed(t *testing.T) {
+	a, b := make([]byte, 100), make([]byte, 100)
+	fixedRandom(a)
+	fixedRandom(b)
+	if string(a) != string(b) || string(a[:32]) == string(a[32:64]) {
+		t.Fatalf("fixed stream is not a fixed, varying stream: %x", a)
+	}
+}

@@ -43,15 +43,18 @@ import (
 //     (internal/snapshot), and CPython's C recursion limit raised to match.
 //   - Randomness: modules that seed themselves on import are not imported
 //     at build time, so random, os.urandom and uuid differ per execution.
-//     The str hash secret is drawn once per build: every dict in the
-//     snapshot caches hashes made with it, so it cannot change per run.
+//     The build draws from a fixed stream (engine.Spec.FixedRandom), so the
+//     str hash secret is the same in every snapshot on every machine: every
+//     dict in the snapshot caches hashes made with it, so it cannot change
+//     per run, and a fixed one keeps the fuel of the same code the same
+//     everywhere (dict probing depends on it).
 
 //go:embed snapshot.py
 var snapshotInit string
 
 // Transform names the snapshot recipe; change it whenever what a snapshot
 // holds or how it is laid out changes, so no stale build is reused.
-const Transform = "python-snapshot/5"
+const Transform = "python-snapshot/6"
 
 const (
 	// Slots is the number of directories a snapshot's guest can be shown:
@@ -181,6 +184,7 @@ func initialise(eng *engine.Engine, wasm []byte, f funcs) ([]byte, error) {
 		GuestWorkspace: placeholder(0),
 		Env:            map[string]string{"HOME": "/app", "LANG": "C.UTF-8", "PWD": "/app"},
 		Argv:           append(append([]string(nil), Argv...), "-c", snapshotInit, bootstrap, persistSource),
+		FixedRandom:    true,
 	}
 	for i := 1; i < Slots; i++ {
 		spec.Mounts = append(spec.Mounts, engine.Mount{Host: dir, Guest: placeholder(i)})
