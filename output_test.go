@@ -63,3 +63,20 @@ func TestStalledMirrorDoesNotHoldUpTheDeadline(t *testing.T) {
 		t.Fatalf("mirrored %d bytes, kept %d", len(got), len(res.Stdout))
 	}
 }
+
+// TestPythonStdoutClosed: once the guest closes its stdout, descriptor 1 is
+// an ordinary descriptor again, and writes to a file that reuses it land
+// in the file, not in the captured output.
+func TestPythonStdoutClosed(t *testing.T) {
+	res := run(t, newSandbox(t, Python, Policy{}), `import os, sys
+print("to stdout", flush=True)
+os.close(1)
+fd = os.open("out.txt", os.O_WRONLY | os.O_CREAT)
+os.write(fd, b"into the file\n")
+os.close(fd)
+print(open("out.txt").read(), end="", file=sys.stderr)`)
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "to stdout\n" || res.Stderr != "into the file\n" {
+		t.Fatalf("stdout %q, stderr %q", res.Stdout, res.Stderr)
+	}
+}

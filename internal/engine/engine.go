@@ -68,6 +68,9 @@ var Shared = sync.OnceValues(func() (*Engine, error) {
 	if err := shadowWASI(l); err != nil {
 		return nil, err
 	}
+	if err := defineStdio(l); err != nil {
+		return nil, err
+	}
 	if err := quickjs.Define(l); err != nil {
 		return nil, err
 	}

@@ -86,6 +86,9 @@ type Execution struct {
 	MemoryDenied bool
 	// JS is the JavaScript guest's environment (nil for other runtimes).
 	JS *quickjs.Host
+	// stdoutGone and stderrGone record that the guest closed descriptor 1
+	// or 2; its writes there then go through WASI (see stdio.go).
+	stdoutGone, stderrGone bool
 }
 
 // NewExecution prepares an execution of spec whose deadline starts now.

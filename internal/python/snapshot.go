@@ -54,7 +54,7 @@ var snapshotInit string
 
 // Transform names the snapshot recipe; change it whenever what a snapshot
 // holds or how it is laid out changes, so no stale build is reused.
-const Transform = "python-snapshot/6"
+const Transform = "python-snapshot/7"
 
 const (
 	// Slots is the number of directories a snapshot's guest can be shown:
@@ -115,6 +115,9 @@ func BuildSnapshot(eng *engine.Engine, wasm []byte) ([]byte, error) {
 		return nil, err
 	}
 	if err := raiseCRecursion(m, image); err != nil {
+		return nil, err
+	}
+	if err := fastStdio(m); err != nil {
 		return nil, err
 	}
 	l, err := snapshot.Build(m, image, snapshot.Options{StackPointer: f.stackPointer, StackBytes: StackBytes})

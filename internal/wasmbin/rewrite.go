@@ -410,3 +410,56 @@ func (m *Module) AddGlobal(v Value, mutable bool) (uint32, error) {
 	m.touch(SecGlobal)
 	return m.NumGlobals() - 1, nil
 }
+
+// RenameImport gives function import idx a new module and name, keeping
+// its type and index. A module can then reach a host function of its own
+// through an import slot it does not otherwise need, without moving any
+// function index.
+func (m *Module) RenameImport(idx uint32, module, name string) error {
+	im, ok := m.ImportedFunc(idx)
+	if !ok {
+		return fmt.Errorf("wasm: function %d is not imported", idx)
+	}
+	im.Module, im.Name = module, name
+	m.touch(SecImport)
+	return nil
+}
+
+// RedirectCalls makes every direct call of function from, in every defined
+// function but those in except, call function to instead, which must have
+// the same type. It returns the number of calls changed. Indirect calls
+// (through a table) are not changed. Bodies may grow.
+func (m *Module) RedirectCalls(from, to uint32, except ...uint32) (int, error) {
+	ft, err := m.FuncType(from)
+	if err != nil {
+		return 0, err
+	}
+	tt, err := m.FuncType(to)
+	if err != nil {
+		return 0, err
+	}
+	if !ft.Equal(tt) {
+		return 0, fmt.Errorf("wasm: function %d has type %v, function %d has %v", from, ft, to, tt)
+	}
+	sites, err := m.Find(nil, func(in *Instr) bool { return in.Op == OpCall && in.Index == from })
+	if err != nil {
+		return 0, err
+	}
+	call := appendULEB([]byte{byte(OpCall)}, uint64(to))
+	n := 0
+	for i := 0; i < len(sites); {
+		j := i
+		var edits []edit
+		for ; j < len(sites) && sites[j].Func == sites[i].Func; j++ {
+			edits = append(edits, edit{off: sites[j].Offset, n: m.instrLen(sites[j], len(appendULEB([]byte{byte(OpCall)}, uint64(from)))), code: call})
+		}
+		if !slices.Contains(except, sites[i].Func) {
+			if err := m.editBody(sites[i].Func, edits); err != nil {
+				return n, err
+			}
+			n += len(edits)
+		}
+		i = j
+	}
+	return n, nil
+}

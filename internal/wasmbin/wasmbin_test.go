@@ -721,3 +721,60 @@ func TestAddGlobalExported(t *testing.T) {
 		t.Errorf("the old global reads %v", got)
 	}
 }
+
+func TestRenameImportAndRedirectCalls(t *testing.T) {
+	wasm, err := wasmtime.Wat2Wasm(`(module
+	  (import "env" "double" (func $double (param i32) (result i32)))
+	  (import "env" "unused" (func $unused (param i32) (result i32)))
+	  (func (export "f") (param i32) (result i32) (call $double (local.get 0)))
+	  (func (export "g") (param i32) (result i32) (i32.add (call $double (local.get 0)) (i32.const 1))))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Parse(wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.RenameImport(1, "mine", "triple"); err != nil {
+		t.Fatal(err)
+	}
+	// wrapper: triple for odd numbers, double otherwise, then never redirected itself.
+	wrap, err := m.AddFunction(FuncType{Params: []ValType{I32}, Results: []ValType{I32}}, nil, []byte{
+		byte(OpLocalGet), 0, byte(OpI32Const), 1, 0x71, // i32.and
+		byte(OpIf), byte(I32), byte(OpLocalGet), 0, byte(OpCall), 1,
+		byte(OpElse), byte(OpLocalGet), 0, byte(OpCall), 0, byte(OpEnd), byte(OpEnd)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := m.RedirectCalls(0, wrap, wrap)
+	if err != nil || n != 2 {
+		t.Fatalf("RedirectCalls = %d, %v; want 2 calls", n, err)
+	}
+	if _, err := m.RedirectCalls(0, 99); err == nil {
+		t.Error("redirecting to a function that does not exist succeeded")
+	}
+	eng := wasmtime.NewEngine()
+	mod, err := wasmtime.NewModule(eng, m.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := wasmtime.NewStore(eng)
+	l := wasmtime.NewLinker(eng)
+	must := func(err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(l.FuncWrap("env", "double", func(x int32) int32 { return 2 * x }))
+	must(l.FuncWrap("mine", "triple", func(x int32) int32 { return 3 * x }))
+	inst, err := l.Instantiate(store, mod)
+	must(err)
+	for arg, want := range map[int32]int32{4: 8, 5: 15} {
+		if got, err := inst.GetFunc(store, "f").Call(store, arg); err != nil || got.(int32) != want {
+			t.Errorf("f(%d) = %v, %v; want %d", arg, got, err, want)
+		}
+		if got, _ := inst.GetFunc(store, "g").Call(store, arg); got.(int32) != want+1 {
+			t.Errorf("g(%d) = %v; want %d", arg, got, want+1)
+		}
+	}
+}
