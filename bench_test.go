@@ -138,3 +138,31 @@ func BenchmarkLoadModuleWarm(b *testing.B) {
 		}
 	}
 }
+
+// Host calls: output and file access, each beside the same program run
+// natively (see issue "host calls at native speed").
+const (
+	pyPrint100k   = "for i in range(100000):\n    print(i)"
+	jsLog100k     = "for (let i = 0; i < 100000; i++) console.log(i)"
+	pyWrite10MB   = "import sys\nsys.stdout.write('x' * 10_000_000)"
+	pyFlood       = "import sys\nfor _ in range(10_000):\n    sys.stdout.write('x' * 1000)"
+	pyExists10k   = "import os\nfor i in range(10000):\n    os.path.exists('nope')"
+	pyOpenWrite2k = "for i in range(2000):\n    with open('f.txt', 'w') as f:\n        f.write('x')"
+)
+
+var bigOutput = Policy{StdoutMaxBytes: 20_000_000}
+
+func BenchmarkPythonPrint100k(b *testing.B)       { benchExecute(b, Python, pyPrint100k) }
+func BenchmarkJavaScriptLog100k(b *testing.B)     { benchExecute(b, JavaScript, jsLog100k) }
+func BenchmarkPythonWrite10MB(b *testing.B)       { benchPolicy(b, Python, bigOutput, pyWrite10MB) }
+func BenchmarkPythonFloodToCap(b *testing.B)      { benchExecute(b, Python, pyFlood) }
+func BenchmarkPythonExists10k(b *testing.B)       { benchExecute(b, Python, pyExists10k) }
+func BenchmarkPythonOpenWrite2k(b *testing.B)     { benchExecute(b, Python, pyOpenWrite2k) }
+func BenchmarkNativePythonPrint100k(b *testing.B) { benchNative(b, "python3", "-c", pyPrint100k) }
+func BenchmarkNativeNodeLog100k(b *testing.B)     { benchNative(b, "node", "-e", jsLog100k) }
+func BenchmarkNativePythonWrite10MB(b *testing.B) { benchNative(b, "python3", "-c", pyWrite10MB) }
+func BenchmarkNativePythonExists10k(b *testing.B) { benchNative(b, "python3", "-c", pyExists10k) }
+func BenchmarkNativePythonOpenWrite2k(b *testing.B) {
+	dir := b.TempDir()
+	benchNative(b, "python3", "-c", "import os\nos.chdir("+pyQuote(dir)+")\n"+pyOpenWrite2k)
+}
