@@ -354,18 +354,27 @@ func load(rt Runtime, a runtimes.Artifact, home, cacheDir string, o *options) (*
 	return g, nil
 }
 
-// CompiledModulePath is where the compiled module of rt is cached under
-// the runtime directory home (see WithRuntimeDir), for tools that report
-// on the cache.
+// CompiledModulePath is where the compiled module that New loads for rt is
+// cached under the runtime directory home (see WithRuntimeDir), for tools
+// that report on the cache: for Python its pre-initialised snapshot, for
+// JavaScript the runtime's own module.
 func CompiledModulePath(rt Runtime, home string) string {
-	return engine.ModulePath(modcache.Dir(home), artifactFor(rt))
+	a := artifactFor(rt)
+	if rt == Python {
+		return modcache.DerivedPath(modcache.Dir(home), pythonSnapshot(a), engine.Key)
+	}
+	return engine.ModulePath(modcache.Dir(home), a)
+}
+
+// pythonSnapshot names the Python snapshot derived from artifact a.
+func pythonSnapshot(a runtimes.Artifact) modcache.Derived {
+	return modcache.Derived{Name: "Python snapshot", From: a.WasmSHA256, Transform: python.Transform}
 }
 
 // loadPythonSnapshot returns the compiled Python snapshot derived from the
 // artifact a installed at path, building it once per machine.
 func loadPythonSnapshot(eng *engine.Engine, a runtimes.Artifact, path, cacheDir string, progress io.Writer) (*wasmtime.Module, error) {
-	d := modcache.Derived{Name: "Python snapshot", From: a.WasmSHA256, Transform: python.Transform}
-	mod, err := eng.LoadDerived(d, cacheDir, func() ([]byte, error) {
+	mod, err := eng.LoadDerived(pythonSnapshot(a), cacheDir, func() ([]byte, error) {
 		wasm, err := runtimes.ReadVerified(a, path)
 		if err != nil {
 			return nil, err

@@ -821,10 +821,12 @@ func TestSessionPersistUnrestorable(t *testing.T) {
 	st, _ := newStore(t)
 	s := mustCreate(t, st, SessionConfig{AutoPersistGlobals: true})
 	// obj pickles (by reference to mymod.Thing), but mymod cannot be
-	// imported next time: sys.path starts afresh in every execution.
-	wantOutcome(t, execIn(t, s, `import sys
-open("mymod.py", "w").write("class Thing:\n    pass\n")
-sys.path.insert(0, ".")
+	// imported next time: sys.path starts afresh in every execution, and
+	// only the workspace itself is on it.
+	wantOutcome(t, execIn(t, s, `import os, sys
+os.mkdir("sub")
+open("sub/mymod.py", "w").write("class Thing:\n    pass\n")
+sys.path.insert(0, "sub")
 import mymod
 obj = mymod.Thing()
 n = 5`), OutcomeOK)

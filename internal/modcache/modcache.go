@@ -20,6 +20,7 @@
 package modcache
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -34,6 +35,7 @@ import (
 	"time"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
+
 	"github.com/wasmsandbox/sandbox/internal/atomicfile"
 	"github.com/wasmsandbox/sandbox/internal/runtimes"
 )
@@ -216,6 +218,26 @@ func LoadDerived(engine *wasmtime.Engine, engineKey string, d Derived, cacheDir 
 			}
 			os.Remove(cachePath)
 			say("compiled %s in the cache is unusable (%v); building it again", d.Name, oneLine(err))
+		}
+	}
+	if cachePath != "" {
+		// One build per machine: another process building the same module
+		// is waited for, and its result used.
+		if err := os.MkdirAll(cacheDir, 0o755); err != nil {
+			return nil, err
+		}
+		unlock, err := runtimes.LockFile(context.Background(), cachePath+".lock", func() {
+			say("waiting for another build of the %s to finish...", d.Name)
+		})
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
+		if usable(cachePath) {
+			if m, err := wasmtime.NewModuleDeserializeFile(engine, cachePath); err == nil {
+				return m, nil
+			}
+			os.Remove(cachePath)
 		}
 	}
 	say("building the %s (one time, ~20-30s)...", d.Name)

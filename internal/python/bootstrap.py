@@ -22,6 +22,9 @@ def __wasmsandbox_run(src, workspace, persist_code=None, stage=None, limit=0):
         os.chdir(workspace)
     except OSError:
         pass
+    # Like `python main.py`, whose directory comes first on sys.path: the
+    # code can import modules it wrote to the workspace.
+    sys.path.insert(0, workspace)
     name = "main.py"
     main = sys.modules["__main__"].__dict__
     if persist:

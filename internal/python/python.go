@@ -30,6 +30,13 @@ var Argv = []string{"python", "-I", "-X", "utf8", "-u"}
 //go:embed bootstrap.py
 var bootstrap string
 
+// compatSource makes code written for a regular CPython run unchanged
+// (asyncio, executors, no network, pbkdf2_hmac); it runs before the
+// bootstrap, at snapshot build time or at a cold start.
+//
+//go:embed compat.py
+var compatSource string
+
 // persistSource saves and restores a session's globals; the bootstrap
 // runs it only in sessions with auto_persist_globals.
 //
@@ -45,7 +52,7 @@ const StateGuestDir = "/.wasmsandbox-state"
 // directory and the state size limit (see Persist).
 func FullArgv(base []string, spec *engine.Spec) []string {
 	out := append([]string(nil), base...)
-	out = append(out, "-c", bootstrap, base64.StdEncoding.EncodeToString([]byte(spec.Code)), spec.GuestWorkspace)
+	out = append(out, "-c", compatSource+"\n"+bootstrap, base64.StdEncoding.EncodeToString([]byte(spec.Code)), spec.GuestWorkspace)
 	if g := spec.Globals; g != nil {
 		out = append(out, "--wasmsandbox-persist", persistSource, StateGuestDir, strconv.FormatInt(g.Max, 10))
 	}

@@ -54,7 +54,7 @@ var snapshotInit string
 
 // Transform names the snapshot recipe; change it whenever what a snapshot
 // holds or how it is laid out changes, so no stale build is reused.
-const Transform = "python-snapshot/7"
+const Transform = "python-snapshot/9"
 
 const (
 	// Slots is the number of directories a snapshot's guest can be shown:
@@ -186,7 +186,7 @@ func initialise(eng *engine.Engine, wasm []byte, f funcs) ([]byte, error) {
 		Workspace:      dir,
 		GuestWorkspace: placeholder(0),
 		Env:            map[string]string{"HOME": "/app", "LANG": "C.UTF-8", "PWD": "/app"},
-		Argv:           append(append([]string(nil), Argv...), "-c", snapshotInit, bootstrap, persistSource),
+		Argv:           append(append([]string(nil), Argv...), "-c", snapshotInit, bootstrap, persistSource, compatSource),
 		FixedRandom:    true,
 	}
 	for i := 1; i < Slots; i++ {

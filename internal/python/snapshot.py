@@ -1,6 +1,6 @@
 # Initialises the interpreter that a Python snapshot captures. It runs once,
-# at build time, with -c and two arguments: the source of bootstrap.py and
-# of persist.py. It leaves behind the module _wasmsandbox, whose start()
+# at build time, with -c and three arguments: the source of bootstrap.py,
+# of persist.py and of compat.py. It leaves behind the module _wasmsandbox, whose start()
 # each execution calls, the standard library modules typical code uses
 # already imported, and a __main__ as clean as a fresh interpreter's.
 #
@@ -12,8 +12,9 @@
 
 def __wasmsandbox_init():
     import sys, types
-    boot, persist_src = sys.argv[1], sys.argv[2]
+    boot, persist_src, compat_src = sys.argv[1], sys.argv[2], sys.argv[3]
     del sys.argv[1:]
+    exec(compile(compat_src, "<wasmsandbox-compat>", "exec"), {"__name__": "_wasmsandbox_compat"})
     m = types.ModuleType("_wasmsandbox")
     exec(compile(boot, "<wasmsandbox-bootstrap>", "exec"), m.__dict__)
     m.persist_code = compile(persist_src, "<wasmsandbox-persist>", "exec")

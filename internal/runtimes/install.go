@@ -68,7 +68,7 @@ func install(ctx context.Context, home string, a Artifact, progress io.Writer, f
 		return "", fmt.Errorf("creating runtime directory: %w", err)
 	}
 	rtDir := filepath.Dir(dir)
-	unlock, err := lockFile(ctx, filepath.Join(rtDir, "."+a.Name+"-"+a.Version+".lock"), func() {
+	unlock, err := LockFile(ctx, filepath.Join(rtDir, "."+a.Name+"-"+a.Version+".lock"), func() {
 		say("waiting for another install of the %s runtime to finish...", a.Name)
 	})
 	if err != nil {

@@ -11,11 +11,11 @@ import (
 	"time"
 )
 
-// lockFile takes an exclusive flock on name (creating it), waiting until it
+// LockFile takes an exclusive flock on name (creating it), waiting until it
 // is free or ctx ends. waiting is called once if the lock is busy. The
 // returned func releases the lock. flock locks belong to the open file
 // description, so this excludes other goroutines of the same process too.
-func lockFile(ctx context.Context, name string, waiting func()) (func(), error) {
+func LockFile(ctx context.Context, name string, waiting func()) (func(), error) {
 	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("opening lock file: %w", err)

@@ -1,0 +1,106 @@
+package sandbox
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Code that agents write for a regular CPython runs unchanged: these
+// programs' expected output is what native python3 prints.
+
+func TestPythonAsyncio(t *testing.T) {
+	res := run(t, newSandbox(t, Python, Policy{}), `import asyncio
+async def work(i):
+    await asyncio.sleep(0.01)
+    return i * 2
+async def main():
+    q = asyncio.Queue()
+    await q.put(1)
+    r = await asyncio.gather(*(work(i) for i in range(5)))
+    lock, sem, ev = asyncio.Lock(), asyncio.Semaphore(2), asyncio.Event()
+    async with lock, sem:
+        ev.set()
+    await ev.wait()
+    x = await asyncio.wait_for(work(3), 1)
+    done = [await f for f in asyncio.as_completed([work(1), work(2)])]
+    try:
+        await asyncio.wait_for(asyncio.sleep(10), 0.05)
+    except TimeoutError:
+        t = "timed out"
+    return r, await q.get(), x, sorted(done), t
+print(asyncio.run(main()))`)
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "([0, 2, 4, 6, 8], 1, 6, [2, 4], 'timed out')\n" {
+		t.Fatalf("stdout %q", res.Stdout)
+	}
+	// A sleep in the event loop is still cut by the deadline.
+	res = run(t, newSandbox(t, Python, Policy{Timeout: 500_000_000}), "import asyncio\nasyncio.run(asyncio.sleep(60))")
+	wantOutcome(t, res, OutcomeTimeout)
+}
+
+func TestPythonThreadsRunInline(t *testing.T) {
+	res := run(t, newSandbox(t, Python, Policy{}), `from concurrent.futures import ThreadPoolExecutor, ProcessPoolExecutor, as_completed
+with ThreadPoolExecutor(max_workers=4) as ex:
+    print(list(ex.map(lambda v: v * v, range(5))))
+    futs = [ex.submit(pow, 2, i) for i in range(4)]
+    print(sorted(f.result() for f in as_completed(futs)))
+with ProcessPoolExecutor() as ex:
+    print(ex.submit(sum, [1, 2, 3]).result())
+import threading
+try:
+    threading.Thread(target=print).start()
+except RuntimeError as e:
+    print("RuntimeError:", "no" if "not available" in str(e) else "?", "threads")`)
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "[0, 1, 4, 9, 16]\n[1, 2, 4, 8]\n6\nRuntimeError: no threads\n" {
+		t.Fatalf("stdout %q", res.Stdout)
+	}
+}
+
+func TestPythonNetworkSaysItIsDisabled(t *testing.T) {
+	res := run(t, newSandbox(t, Python, Policy{}), `import socket, urllib.request, http.client
+for name, f in [("getaddrinfo", lambda: socket.getaddrinfo("example.com", 80)),
+                ("urlopen", lambda: urllib.request.urlopen("http://example.com", timeout=1)),
+                ("http.client", lambda: http.client.HTTPConnection("example.com").request("GET", "/")),
+                ("connect", lambda: socket.socket().connect(("1.2.3.4", 80)))]:
+    try:
+        f()
+        print(name, "connected?!")
+    except OSError as e:
+        print(name, "network access is disabled" in str(e))`)
+	wantOutcome(t, res, OutcomeOK)
+	for _, line := range strings.Split(strings.TrimSpace(res.Stdout), "\n") {
+		if !strings.HasSuffix(line, " True") {
+			t.Fatalf("stdout %q", res.Stdout)
+		}
+	}
+}
+
+func TestPythonPBKDF2(t *testing.T) {
+	// RFC 6070 test vectors (PBKDF2-HMAC-SHA1) and one for SHA-256.
+	res := run(t, newSandbox(t, Python, Policy{}), `import hashlib
+print(hashlib.pbkdf2_hmac("sha1", b"password", b"salt", 2).hex())
+print(hashlib.pbkdf2_hmac("sha1", b"passwordPASSWORDpassword", b"saltSALTsaltSALTsaltSALTsaltSALTsalt", 4096, 25).hex())
+print(hashlib.pbkdf2_hmac("sha256", b"password", b"salt", 1000).hex())`)
+	wantOutcome(t, res, OutcomeOK)
+	want := "ea6c014dc72d6f8ccd1ed92ace1d41f0d8de8957\n3d2eec4fe41c849b80c8d83662c0e44a8b291a964cf2f07038\n632c2812e46d4604102ba7618e9d6d7d2f8128f6266b4a03264d2a0460b7dcb3\n"
+	if res.Stdout != want {
+		t.Fatalf("stdout %q", res.Stdout)
+	}
+}
+
+func TestPythonImportsWorkspaceModules(t *testing.T) {
+	ws := t.TempDir()
+	if err := os.WriteFile(filepath.Join(ws, "mylib.py"), []byte("def greet(n):\n    return 'hi ' + n\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []Policy{{Workspace: ws}, {Workspace: ws, Argv: []string{"python", "-I", "-X", "utf8", "-u", "-X", "utf8"}}} {
+		res := run(t, newSandbox(t, Python, p), "import mylib\nprint(mylib.greet('there'))")
+		wantOutcome(t, res, OutcomeOK)
+		if res.Stdout != "hi there\n" {
+			t.Fatalf("argv %v: stdout %q", p.Argv, res.Stdout)
+		}
+	}
+}
