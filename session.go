@@ -197,7 +197,7 @@ func (st *SessionStore) Create(ctx context.Context, cfg SessionConfig) (*Session
 	}
 	now := time.Now().UTC()
 	m := &sessionMeta{Meta: &session.Meta{
-		Version: session.MetaVersion, ID: id, Runtime: string(rt),
+		Version: session.MetaVersion, ID: id, Runtime: string(rt), Nonce: session.NewID(),
 		AutoPersistGlobals: cfg.AutoPersistGlobals, StateMaxBytes: maxSt,
 		CreatedAt: now, LastUsedAt: now,
 	}, Policy: p}
@@ -268,7 +268,7 @@ func (st *SessionStore) handle(dir string, m *sessionMeta) *Session {
 	if maxSt <= 0 {
 		maxSt = DefaultSessionStateMaxBytes
 	}
-	return &Session{store: st, id: m.ID, dir: dir, runtime: Runtime(m.Runtime), policy: p, persist: m.AutoPersistGlobals, maxSt: maxSt}
+	return &Session{store: st, id: m.ID, dir: dir, runtime: Runtime(m.Runtime), policy: p, persist: m.AutoPersistGlobals, maxSt: maxSt, nonce: m.Nonce}
 }
 
 // Open returns the session with the given ID: ErrInvalidSessionID when the

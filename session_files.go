@@ -46,6 +46,9 @@ func (s *Session) files() (*vfs.FS, error) {
 	if _, err := os.Lstat(s.dir); err != nil {
 		return nil, s.notFound(err)
 	}
+	if _, err := s.meta(); err != nil && !errors.Is(err, ErrSessionCorrupt) {
+		return nil, err
+	}
 	f, err := vfs.New([]vfs.Mount{{Guest: s.policy.GuestWorkspace, Host: s.workspaceDir(), Writable: true}})
 	if err != nil {
 		return nil, fmt.Errorf("%w: session %s: opening the workspace: %v", ErrInternal, s.id, err)

@@ -29,6 +29,8 @@ type Session struct {
 	policy  Policy
 	persist bool
 	maxSt   int64
+	// nonce is the session's creation nonce when the handle was made.
+	nonce string
 }
 
 // ID returns the session's ID.
@@ -94,9 +96,24 @@ func (s *Session) notFound(err error) error {
 	return fmt.Errorf("%w: session %s: %v", ErrInternal, s.id, err)
 }
 
+// meta reads the session's metadata and checks that it is still the
+// session this handle was made for: one deleted and created again under
+// the same ID is ErrSessionNotFound to an old handle (its policy, mounts
+// and env are the old session's).
+func (s *Session) meta() (*sessionMeta, error) {
+	m, err := readMeta(s.dir, s.id)
+	if err != nil {
+		return nil, err
+	}
+	if m.Nonce != s.nonce {
+		return nil, fmt.Errorf("%w: %s was deleted and created again since this handle was opened; open it again", ErrSessionNotFound, s.id)
+	}
+	return m, nil
+}
+
 // Info describes the session as it is on disk now.
 func (s *Session) Info() (SessionInfo, error) {
-	m, err := readMeta(s.dir, s.id)
+	m, err := s.meta()
 	if err != nil {
 		return SessionInfo{}, err
 	}
@@ -133,7 +150,7 @@ func (s *wasmSandbox) executeInSession(ctx context.Context, sess *Session, code 
 		return nil, err
 	}
 	defer unlock()
-	if _, err := readMeta(sess.dir, sess.id); err != nil {
+	if _, err := sess.meta(); err != nil {
 		return nil, err
 	}
 	p := s.policy
@@ -222,7 +239,7 @@ func (s *Session) Reset(ctx context.Context) error {
 		return err
 	}
 	defer unlock()
-	if _, err := readMeta(s.dir, s.id); err != nil && !errors.Is(err, ErrSessionCorrupt) {
+	if _, err := s.meta(); err != nil && !errors.Is(err, ErrSessionCorrupt) {
 		return err
 	}
 	freed, err := session.EmptyWorkspace(s.dir)
@@ -251,7 +268,7 @@ func (s *Session) ClearState(ctx context.Context) error {
 // touch updates the session's metadata under its lock: last use now, plus
 // what update changes.
 func (s *Session) touch(update func(m *sessionMeta)) error {
-	m, err := readMeta(s.dir, s.id)
+	m, err := s.meta()
 	if err != nil {
 		return err
 	}

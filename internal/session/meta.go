@@ -38,11 +38,14 @@ type Meta struct {
 	// Policy is fixed at creation, stored with its defaults filled in so a
 	// later change of defaults does not change existing sessions. It is
 	// the JSON of the root package's Policy, which decodes it.
-	Policy     json.RawMessage `json:"policy"`
-	CreatedAt  time.Time       `json:"created_at"`
-	LastUsedAt time.Time       `json:"last_used_at"`
-	Executions int64           `json:"executions"`
-	FuelUsed   uint64          `json:"fuel_used"`
+	Policy json.RawMessage `json:"policy"`
+	// Nonce is drawn when the session is created, so a handle can tell
+	// its session from a later one created under the same ID.
+	Nonce      string    `json:"nonce,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+	LastUsedAt time.Time `json:"last_used_at"`
+	Executions int64     `json:"executions"`
+	FuelUsed   uint64    `json:"fuel_used"`
 }
 
 // ReadMeta reads and checks the metadata of the session id in dir, whose
