@@ -36,6 +36,10 @@ const (
 	// guest was stopped while it ran, or it ended over the limit; a
 	// session then refuses to execute until files are removed.
 	ViolationWorkspaceLimit = "workspace_limit"
+	// ViolationStateLimit: a session's state directory (where its saved
+	// globals are staged) went over its limit (attribute unit "bytes" or
+	// "entries") while the guest ran; the guest was stopped.
+	ViolationStateLimit = "state_limit"
 )
 
 // events emits the structured records of one execution; with a nil logger
@@ -84,7 +88,10 @@ func (e events) complete(ctx context.Context, r *Result, p Policy, x *engine.Exe
 	case OutcomeMemoryLimit:
 		e.violation(ctx, ViolationMemoryLimit, p.MemoryBytes, r.MemoryPeakBytes)
 	case OutcomeTimeout:
-		e.violation(ctx, ViolationTimeout, p.Timeout.Milliseconds(), r.DurationMS)
+		// A caller's cancellation is not a limit: nothing to report.
+		if x.Stopped() != engine.StopCancelled {
+			e.violation(ctx, ViolationTimeout, p.Timeout.Milliseconds(), r.DurationMS)
+		}
 	}
 	if r.StdoutTruncated {
 		e.violation(ctx, ViolationOutputTruncated, p.StdoutMaxBytes, outBytes, slog.String("stream", "stdout"))
@@ -113,6 +120,15 @@ func (e events) violation(ctx context.Context, kind string, limit, observed int6
 // ViolationWorkspaceLimit).
 func (e events) workspaceViolation(ctx context.Context, u workspace.Use, limit int64) {
 	switch {
+	case u.StageLimit > 0 && u.Err != nil:
+		e.violation(ctx, ViolationStateLimit, u.StageLimit, u.Bytes,
+			slog.String("unit", "bytes"), slog.Int64("entries", u.Entries), slog.String("error", u.Err.Error()))
+	case u.StageLimit > 0 && u.Entries > workspace.MaxStageEntries:
+		e.violation(ctx, ViolationStateLimit, workspace.MaxStageEntries, u.Entries,
+			slog.String("unit", "entries"), slog.Int64("bytes", u.Bytes))
+	case u.StageLimit > 0:
+		e.violation(ctx, ViolationStateLimit, u.StageLimit, u.Bytes,
+			slog.String("unit", "bytes"), slog.Int64("entries", u.Entries))
 	case u.Err != nil:
 		e.violation(ctx, ViolationWorkspaceLimit, limit, u.Bytes,
 			slog.String("unit", "bytes"), slog.Int64("entries", u.Entries), slog.String("error", u.Err.Error()))

@@ -1,10 +1,13 @@
 package sandbox
 
 import (
+	"context"
+	"errors"
 	"log/slog"
 	"runtime"
 	"strconv"
 	"testing"
+	"time"
 )
 
 func TestExecutionEvents(t *testing.T) {
@@ -58,5 +61,27 @@ func TestNoLoggerNoEvents(t *testing.T) {
 	wantOutcome(t, res, OutcomeOK)
 	if len(ev.recs) != 0 {
 		t.Fatalf("logged without a logger: %d records", len(ev.recs))
+	}
+}
+
+// A caller's cancellation is not a limit: it is logged as the outcome of
+// the execution, with no security.violation.
+func TestCancellationIsNoViolation(t *testing.T) {
+	ev := &eventLog{}
+	sb := newSandbox(t, Python, Policy{}, WithLogger(slog.New(ev)))
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	res, err := sb.Execute(ctx, "import time\ntime.sleep(20)")
+	if !errors.Is(err, ErrCancelled) || res == nil {
+		t.Fatalf("Execute = %v, %v", res, err)
+	}
+	if v := ev.find(EventSecurityViolation); len(v) != 0 {
+		t.Fatalf("violations = %v", v)
+	}
+	// A real deadline is one.
+	res = run(t, newSandbox(t, Python, Policy{Timeout: 300 * time.Millisecond}, WithLogger(slog.New(ev))), "import time\ntime.sleep(20)")
+	wantOutcome(t, res, OutcomeTimeout)
+	if v := ev.find(EventSecurityViolation); len(v) != 1 || v[0]["kind"] != ViolationTimeout {
+		t.Fatalf("violations = %v", v)
 	}
 }

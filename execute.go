@@ -100,7 +100,7 @@ func (s *wasmSandbox) execute(ctx context.Context, code string, p Policy, sessio
 	// A session reports a workspace it finds over workspace_max_bytes
 	// after the execution itself (executeInSession): report only what it
 	// does not see.
-	if over.Over(p.WorkspaceMaxBytes) && (s.opts.session == nil || final.Err != nil || final.Bytes <= p.WorkspaceMaxBytes) {
+	if over.StageLimit > 0 || over.Over(p.WorkspaceMaxBytes) && (s.opts.session == nil || final.Err != nil || final.Bytes <= p.WorkspaceMaxBytes) {
 		ev.workspaceViolation(ctx, over, p.WorkspaceMaxBytes)
 	}
 	if x.Stopped() == engine.StopCancelled {
@@ -151,6 +151,9 @@ func workspaceLimitError(u workspace.Use, limit int64, guest string) string {
 	switch {
 	case u.StageLimit > 0 && u.Err != nil:
 		return fmt.Sprintf("the session's state directory could not be measured (%v); write nothing there but what the sandbox saves", oneLine(workspace.Cause(u.Err).Error()))
+	case u.StageLimit > 0 && u.Entries > workspace.MaxStageEntries:
+		return fmt.Sprintf("the session's state directory went over its limit of %d files (%s); write nothing there but what the sandbox saves",
+			workspace.MaxStageEntries, entriesText(u.Entries))
 	case u.StageLimit > 0:
 		return fmt.Sprintf("the session's state directory went over its limit of %d bytes (%d bytes in %s); write nothing there but what the sandbox saves",
 			u.StageLimit, u.Bytes, entriesText(u.Entries))

@@ -219,7 +219,7 @@ func (s *wasmSandbox) executeInSession(ctx context.Context, sess *Session, code 
 	}
 	if after, werr := workspace.Size(p.Workspace); werr == nil && after > p.WorkspaceMaxBytes {
 		ev := events{logger: s.opts.logger, runtime: s.rt.name, sessionID: sess.id}
-		ev.violation(ctx, ViolationWorkspaceLimit, p.WorkspaceMaxBytes, after)
+		ev.violation(ctx, ViolationWorkspaceLimit, p.WorkspaceMaxBytes, after, slog.String("unit", "bytes"))
 	}
 	if terr := sess.touch(func(m *sessionMeta) {
 		m.Executions++

@@ -34,12 +34,25 @@ func TestSessionStateNotSavedWhenALimitStopsTheGuest(t *testing.T) {
 // fill the disk; the saved globals in it do not count towards the
 // workspace's limit.
 func TestSessionStateStageIsLimited(t *testing.T) {
-	st, _ := newStore(t)
+	st, ev := newStore(t)
 	s := mustCreate(t, st, SessionConfig{AutoPersistGlobals: true, StateMaxBytes: 1 << 20, Policy: Policy{Timeout: 20 * time.Second}})
 	res := execIn(t, s, "import time\nf = open('/.wasmsandbox-state/junk', 'wb')\nwhile True:\n    f.write(b'x' * 65536)\n    time.sleep(0.001)")
 	wantOutcome(t, res, OutcomeGuestError)
 	if res.ExitCode != -1 || !strings.Contains(res.Error, "state directory went over its limit of 3145728 bytes") {
 		t.Fatalf("exit %d error %q", res.ExitCode, res.Error)
+	}
+	// Exactly one event, naming the state limit, not the workspace's.
+	if v := ev.find(EventSecurityViolation); len(v) != 1 || v[0]["kind"] != ViolationStateLimit || v[0]["limit"] != "3145728" || v[0]["unit"] != "bytes" {
+		t.Fatalf("violations = %v", v)
+	}
+	// Too many files: a count, not "0 bytes".
+	res = execIn(t, s, "import time\nfor i in range(150):\n    open('/.wasmsandbox-state/f%d' % i, 'w').close()\ntime.sleep(5)")
+	wantOutcome(t, res, OutcomeGuestError)
+	if !strings.Contains(res.Error, "state directory went over its limit of 100 files") {
+		t.Fatalf("error %q", res.Error)
+	}
+	if v := ev.find(EventSecurityViolation); len(v) != 2 || v[1]["kind"] != ViolationStateLimit || v[1]["limit"] != "100" || v[1]["unit"] != "entries" {
+		t.Fatalf("violations = %v", v)
 	}
 
 	// Globals of 700 kB and a 400 kB file fit a 1 MiB workspace: the

@@ -497,7 +497,7 @@ func TestSessionWorkspaceLimit(t *testing.T) {
 	}
 	var found bool
 	for _, v := range ev.find(EventSecurityViolation) {
-		if v["kind"] == ViolationWorkspaceLimit && v["limit"] == "1000" && v["observed"] == "2000" && v["session_id"] == s.ID() {
+		if v["kind"] == ViolationWorkspaceLimit && v["limit"] == "1000" && v["observed"] == "2000" && v["session_id"] == s.ID() && v["unit"] == "bytes" {
 			found = true
 		}
 	}

@@ -43,9 +43,9 @@ const MaxDepth = 256
 // files_deleted; Result.FilesTruncated says when one was cut.
 const MaxFilesListed = 1000
 
-// maxStageEntries bounds the files a guest may leave in a session's state
+// MaxStageEntries bounds the files a guest may leave in a session's state
 // stage, which normally holds three.
-const maxStageEntries = 100
+const MaxStageEntries = 100
 
 // Watchdog timing: the first check comes after WatchInterval, and the
 // watchdog never spends more than about a tenth of the wall time walking:
@@ -290,13 +290,13 @@ func Watch(dir string, limit int64, stage string, stageLimit int64, stop func())
 				use.Err = err
 			}
 			if !use.Over(limit) && stage != "" {
-				st := &Scan{stop: func(st *Scan) bool { return st.Bytes > stageLimit || st.Entries > maxStageEntries }}
+				st := &Scan{stop: func(st *Scan) bool { return st.Bytes > stageLimit || st.Entries > MaxStageEntries }}
 				err := st.scan(stage)
 				use = Use{Bytes: st.Bytes, Entries: st.Entries, StageLimit: stageLimit}
 				if err != nil && err != errScanStopped {
 					use.Err = err
 				}
-				if !use.Over(stageLimit) && use.Entries <= maxStageEntries {
+				if !use.Over(stageLimit) && use.Entries <= MaxStageEntries {
 					use = Use{}
 				}
 			}
