@@ -3,8 +3,11 @@ package sandbox
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/wasmsandbox/sandbox/internal/engine"
 )
 
 // Code that agents write for a regular CPython runs unchanged: these
@@ -102,5 +105,36 @@ func TestPythonImportsWorkspaceModules(t *testing.T) {
 		if res.Stdout != "hi there\n" {
 			t.Fatalf("argv %v: stdout %q", p.Argv, res.Stdout)
 		}
+	}
+}
+
+func TestPythonValueOfTheLastExpression(t *testing.T) {
+	sb := newSandbox(t, Python, Policy{})
+	for code, want := range map[string]string{
+		"x = 2\nx ** 10":           "1024",
+		"[1, 'a', None]":           "[1, 'a', None]",
+		"x = 1":                    "",
+		"print('shown')":           "",
+		"None":                     "",
+		"if True:\n    3":          "",
+		"import math\nmath.pi / 2": "1.5707963267948966",
+		"'x' * (MaxValue + 10)":    "'" + strings.Repeat("x", MaxValueBytes-4) + "...",
+	} {
+		res := run(t, sb, "MaxValue = "+strconv.Itoa(MaxValueBytes)+"\n"+code)
+		wantOutcome(t, res, OutcomeOK)
+		if res.Value != want {
+			t.Errorf("%q: value %.80q, want %.80q", code, res.Value, want)
+		}
+		if strings.Contains(res.Stdout, want) && want != "" || res.Stderr != "" {
+			t.Errorf("%q: the value leaked into the output: stdout %q stderr %.80q", code, res.Stdout, res.Stderr)
+		}
+	}
+	res := run(t, sb, "1 / 0")
+	wantOutcome(t, res, OutcomeGuestError)
+	if res.Value != "" || !strings.Contains(res.Error, "ZeroDivisionError") {
+		t.Fatalf("value %q error %q", res.Value, res.Error)
+	}
+	if MaxValueBytes != engine.MaxValueBytes {
+		t.Fatalf("MaxValueBytes = %d, the engine caps at %d", MaxValueBytes, engine.MaxValueBytes)
 	}
 }

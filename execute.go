@@ -188,6 +188,7 @@ func memoryHint(stderr string) bool {
 // classify fills the outcome fields of res from how the guest ended.
 func classify(x *engine.Execution, p Policy, runErr error, res *Result) {
 	res.FuelConsumed = x.FuelConsumed
+	res.Value = x.Value
 	res.MemoryPeakBytes = x.MemPeak
 	res.Stdout, res.StdoutTruncated = x.Stdout.Result()
 	res.Stderr, res.StderrTruncated = x.Stderr.Result()

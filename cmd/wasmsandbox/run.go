@@ -388,6 +388,8 @@ func writeSummary(w io.Writer, res *sandbox.Result, p sandbox.Policy, interrupte
 	switch {
 	case interrupted:
 		fmt.Fprintf(w, "%s: interrupted after %s\n", progName, stats)
+	case res.Outcome == sandbox.OutcomeOK && res.Value != "":
+		fmt.Fprintf(w, "%s: ok in %s; value %s\n", progName, stats, oneLineValue(res.Value))
 	case res.Outcome == sandbox.OutcomeOK:
 		fmt.Fprintf(w, "%s: ok in %s\n", progName, stats)
 	default:
@@ -399,6 +401,15 @@ func writeSummary(w io.Writer, res *sandbox.Result, p sandbox.Policy, interrupte
 	if res.StderrTruncated {
 		fmt.Fprintf(w, "%s: note: stderr was truncated at %s bytes (stderr_max_bytes); the rest was discarded\n", progName, textfmt.Digits(p.StderrMaxBytes))
 	}
+}
+
+// oneLineValue shortens a result's value for the summary line.
+func oneLineValue(v string) string {
+	v = strings.ReplaceAll(v, "\n", `\n`)
+	if len(v) > 200 {
+		v = strings.ToValidUTF8(v[:200], "") + "..."
+	}
+	return v
 }
 
 // formatMillis renders a duration in milliseconds: "152ms", "1.52s", "2m3s".

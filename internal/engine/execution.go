@@ -84,6 +84,9 @@ type Execution struct {
 	MemPeak int64
 	// MemoryDenied is set by runtimes that can tell an allocation failed.
 	MemoryDenied bool
+	// Value is what the guest reported as the value of the code's last
+	// expression (see ValueMagic), capped at MaxValueBytes.
+	Value string
 	// JS is the JavaScript guest's environment (nil for other runtimes).
 	JS *quickjs.Host
 	// stdoutGone and stderrGone record that the guest closed descriptor 1

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/binary"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
@@ -29,6 +30,10 @@ const (
 	// StdioMagic is the flags argument the module's own dispatcher passes;
 	// any other value is a socket call, answered ENOTSOCK.
 	StdioMagic = 0x57534200
+	// ValueMagic starts the one write to stderr in which the guest's
+	// bootstrap reports the value of the code's last expression: the host
+	// keeps it as Execution.Value instead of stderr.
+	ValueMagic = "\x00\x1bwasmsandbox-value\x00"
 	// StdioDecline is the errno StdioWrite answers when the descriptor is
 	// not (or no longer) the stdout or stderr it serves: the dispatcher
 	// then calls WASI's fd_write.
@@ -51,6 +56,10 @@ func defineStdio(l *wasmtime.Linker) error {
 		out := c.Data().(*Execution).stdio(fd)
 		if out == nil {
 			return StdioDecline, nil
+		}
+		x := c.Data().(*Execution)
+		if fd == 2 && n == 1 && x.takeValue(c, iovs, nwritten) {
+			return errnoSuccess, nil
 		}
 		return writeIovecs(c, out, iovs, n, nwritten), nil
 	}); err != nil {
@@ -88,6 +97,31 @@ func (x *Execution) stdioGone(fd int32) {
 		x.stderrGone = true
 	}
 }
+
+// takeValue keeps the single iovec at iovs as the execution's value when it
+// starts with ValueMagic, reporting whether it did.
+func (x *Execution) takeValue(c *wasmtime.Caller, iovs, nwritten int32) bool {
+	mem := callerMemory(c)
+	vec, ok := span(mem, uint32(iovs), 1, 8)
+	if !ok {
+		return false
+	}
+	buf, ok := span(mem, binary.LittleEndian.Uint32(vec), uint64(binary.LittleEndian.Uint32(vec[4:])), 1)
+	cnt, ok2 := span(mem, uint32(nwritten), 1, 4)
+	if !ok || !ok2 || !bytes.HasPrefix(buf, []byte(ValueMagic)) || x.Value != "" {
+		return false
+	}
+	v := buf[len(ValueMagic):]
+	if len(v) > MaxValueBytes {
+		v = append(trimPartialRune(v[:MaxValueBytes-3:MaxValueBytes-3]), "..."...)
+	}
+	x.Value = string(v)
+	binary.LittleEndian.PutUint32(cnt, uint32(len(buf)))
+	return true
+}
+
+// MaxValueBytes caps Execution.Value.
+const MaxValueBytes = 16 << 10
 
 // writeIovecs gathers the guest's iovecs into out and stores the count.
 func writeIovecs(c *wasmtime.Caller, out *Capture, iovs, n, nwritten int32) int32 {

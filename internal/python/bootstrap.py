@@ -9,7 +9,10 @@
 # __wasmsandbox_run.
 
 
-def __wasmsandbox_run(src, workspace, persist_code=None, stage=None, limit=0):
+def __wasmsandbox_run(src, workspace, persist_code=None, stage=None, limit=0, want_value=False):
+    # Returns, when want_value, the repr of the value of the code's last
+    # statement if that is an expression whose value is not None (what a
+    # REPL shows), else None.
     # Only modules the interpreter has already loaded are imported here:
     # linecache and traceback cost more than the rest of startup, so they
     # are imported only when there is a traceback to print.
@@ -29,8 +32,21 @@ def __wasmsandbox_run(src, workspace, persist_code=None, stage=None, limit=0):
     main = sys.modules["__main__"].__dict__
     if persist:
         persist["restore"](main)
+    value = None
     try:
-        exec(compile(src, name, "exec"), main)
+        body, last = compile(src, name, "exec"), None
+        if want_value:
+            import ast
+            tree = ast.parse(src, name)
+            if tree.body and isinstance(tree.body[-1], ast.Expr):
+                last = ast.Expression(tree.body.pop().value)
+                body = compile(tree, name, "exec")
+                last = compile(last, name, "eval")
+        exec(body, main)
+        if last is not None:
+            result = eval(last, main)
+            if result is not None:
+                value = repr(result)
     except SystemExit:
         if persist:
             persist["save"](main)
@@ -49,6 +65,7 @@ def __wasmsandbox_run(src, workspace, persist_code=None, stage=None, limit=0):
         raise SystemExit(1)
     if persist:
         persist["save"](main)
+    return value
 
 
 def __wasmsandbox_main():
