@@ -2,7 +2,13 @@
   let groupIndent = '';
   const counts = new Map(), timersByLabel = new Map();
   function out(fd, args) {
-    let s = format(...args);
+    // One string or number, the commonest call, skips the format machinery
+    // (the result is the same: Node prints them as they are, -0 as "-0").
+    let s;
+    const v = args[0];
+    if (args.length === 1 && typeof v === 'string') s = v;
+    else if (args.length === 1 && typeof v === 'number') s = Object.is(v, -0) ? '-0' : '' + v;
+    else s = format(...args);
     if (groupIndent !== '') s = groupIndent + s.split('\n').join('\n' + groupIndent);
     host.write(fd, s + '\n');
   }
