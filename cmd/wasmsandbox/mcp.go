@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/wasmsandbox/sandbox"
@@ -179,8 +178,5 @@ func mcpCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return exitUsage
 	}
 	printError(stderr, "mcp", err)
-	if strings.Contains(err.Error(), "frame exceeded") {
-		fmt.Fprintf(stderr, "%s mcp: a message from the client was larger than the server accepts (see --max-file-bytes and max_code_bytes)\n", progName)
-	}
 	return exitInternal
 }
