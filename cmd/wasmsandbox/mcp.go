@@ -101,6 +101,10 @@ func mcpCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 
 	var p sandbox.Policy
 	if o.policyFile != "" {
+		if err := checkPolicyFile(o.policyFile); err != nil {
+			printError(stderr, "mcp", err)
+			return exitUsage
+		}
 		var err error
 		if p, err = sandbox.LoadPolicy(o.policyFile); err != nil {
 			printError(stderr, "mcp", err)
