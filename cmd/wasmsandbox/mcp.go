@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/wasmsandbox/sandbox"
@@ -102,6 +101,10 @@ func mcpCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 
 	var p sandbox.Policy
 	if o.policyFile != "" {
+		if err := checkPolicyFile(o.policyFile); err != nil {
+			printError(stderr, "mcp", err)
+			return exitUsage
+		}
 		var err error
 		if p, err = sandbox.LoadPolicy(o.policyFile); err != nil {
 			printError(stderr, "mcp", err)
@@ -179,8 +182,5 @@ func mcpCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return exitUsage
 	}
 	printError(stderr, "mcp", err)
-	if strings.Contains(err.Error(), "frame exceeded") {
-		fmt.Fprintf(stderr, "%s mcp: a message from the client was larger than the server accepts (see --max-file-bytes and max_code_bytes)\n", progName)
-	}
 	return exitInternal
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -247,5 +248,95 @@ func remarshal(t *testing.T, v, out any) {
 	}
 	if err := json.Unmarshal(b, out); err != nil {
 		t.Fatalf("%v\n%s", err, b)
+	}
+}
+
+// TestMCPBinaryMalformedLines sends the red-team report's malformed lines
+// to the real binary: each used to end it with status 4. Each is answered
+// with a JSON-RPC error with id null, a valid call after them is answered,
+// and the end of input still ends the server with status 0.
+func TestMCPBinaryMalformedLines(t *testing.T) {
+	t.Parallel()
+	bin := buildBinary(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "mcp", "--sessions-dir", t.TempDir(), "--no-install")
+	cmd.Env = append(os.Environ(), "WASMSANDBOX_HOME="+testHome)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	bad := []struct {
+		line string
+		code int
+	}{
+		{"garbage", -32700}, {"{", -32700}, {"[]", -32600}, {"null", -32600},
+		{`[{"jsonrpc":"2.0","id":5,"method":"ping"}]`, -32600}, {"\xff\xfe\xfd", -32700},
+	}
+	in := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}` + "\n" +
+		`{"jsonrpc":"2.0","method":"notifications/initialized"}` + "\n"
+	for _, b := range bad {
+		in += b.line + "\n"
+	}
+	in += `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list_runtimes","arguments":{}}}` + "\n"
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(stdin, in); err != nil {
+		t.Fatalf("writing to the server: %v\nstderr:\n%s", err, stderr.String())
+	}
+	type message struct {
+		ID    json.RawMessage `json:"id"`
+		Error *struct {
+			Code int `json:"code"`
+		} `json:"error"`
+		Result json.RawMessage `json:"result"`
+	}
+	// Read up to the answer to list_runtimes (the server drops what is in
+	// flight when its input ends), then end the input.
+	var msgs []message
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var m message
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("output line %q is not JSON-RPC: %v", sc.Text(), err)
+		}
+		msgs = append(msgs, m)
+		if string(m.ID) == "2" {
+			break
+		}
+	}
+	stdin.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("server: %v\nstderr:\n%s", err, stderr.String())
+	}
+	// One error with id null per bad line, in order (the SDK's answer to
+	// initialize may come among them), and the answer to list_runtimes.
+	var errs []message
+	byID := map[string]message{}
+	for _, m := range msgs {
+		if string(m.ID) == "null" {
+			errs = append(errs, m)
+		} else {
+			byID[string(m.ID)] = m
+		}
+	}
+	if len(errs) != len(bad) || len(byID) != 2 {
+		t.Fatalf("%d errors and %d answers, want %d and 2: %+v\nstderr:\n%s", len(errs), len(byID), len(bad), msgs, stderr.String())
+	}
+	for i, b := range bad {
+		if m := errs[i]; m.Error == nil || m.Error.Code != b.code {
+			t.Errorf("%q: answered with error %+v; want code %d", b.line, m.Error, b.code)
+		}
+	}
+	if m := byID["2"]; m.Error != nil || !strings.Contains(string(m.Result), "python") {
+		t.Errorf("list_runtimes: error %+v result %s", m.Error, m.Result)
 	}
 }

@@ -76,6 +76,10 @@ Examples:
 	case len(pos) > 1:
 		return fs.fail(stderr, "unexpected argument %q (check one FILE at a time)", pos[1])
 	}
+	if err := checkPolicyFile(pos[0]); err != nil {
+		printError(stderr, "policy check", err)
+		return exitUsage
+	}
 	p, err := sandbox.LoadPolicy(pos[0])
 	if err != nil {
 		printError(stderr, "policy check", err)

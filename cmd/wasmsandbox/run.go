@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -223,6 +222,9 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 func buildPolicy(fs *flagSet, o *runOptions) (sandbox.Policy, error) {
 	var p sandbox.Policy
 	if o.policyFile != "" {
+		if err := checkPolicyFile(o.policyFile); err != nil {
+			return p, err
+		}
 		var err error
 		if p, err = sandbox.LoadPolicy(o.policyFile); err != nil {
 			return p, err
@@ -315,21 +317,13 @@ func readLimited(r io.Reader, limit int64) (string, error) {
 }
 
 // readFileLimited reads the program file name, at most limit+1 bytes. Its
-// errors are usage errors (exit 3): the file is missing or unreadable.
+// errors are usage errors (exit 3): the file is missing, unreadable, not a
+// regular file, or larger than limit (then it is not read at all).
 func readFileLimited(name string, limit int64) (string, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return "", usageErr{fmt.Errorf("cannot read the program: %w", err)}
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return "", usageErr{fmt.Errorf("cannot read the program: %s is a directory", name)}
-	}
-	code, err := readLimited(f, limit)
-	if err != nil {
-		return "", usageErr{fmt.Errorf("cannot read the program: %w", err)}
-	}
-	return code, nil
+	b, err := readRegular(name, "the program", limit, func(size int64) error {
+		return usageErr{fmt.Errorf("%w: the program %s is %d bytes, larger than max_code_bytes (%d bytes); send less code or raise the limit in the policy", sandbox.ErrCodeTooLarge, name, size, limit)}
+	})
+	return string(b), err
 }
 
 // usageErr marks an error as a usage or configuration error (exit 3).

@@ -102,17 +102,12 @@ func sessionPut(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	return exitOK
 }
 
-// readLocal reads a local regular file of at most limit (+1) bytes.
+// readLocal reads a local regular file of at most limit (+1) bytes; a
+// larger one is refused without reading it.
 func readLocal(name string, limit int64) ([]byte, error) {
-	fh, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	if st, err := fh.Stat(); err == nil && st.IsDir() {
-		return nil, fmt.Errorf("%s is a directory (put copies one file)", name)
-	}
-	return io.ReadAll(io.LimitReader(fh, limit+1))
+	return readRegular(name, "the file to put", limit, func(size int64) error {
+		return usageErr{fmt.Errorf("%w: %s is %d bytes, larger than the workspace may hold (workspace_max_bytes %d)", sandbox.ErrWorkspaceFull, name, size, limit)}
+	})
 }
 
 // workspacePath shows a REMOTE path as the workspace-relative path it names.

@@ -223,10 +223,13 @@ func Serve(ctx context.Context, cfg Config, in io.Reader, out io.Writer) error {
 	defer stop()
 	go s.warmUp(ctx)
 	go s.pruneLoop(ctx)
+	// The filter answers malformed lines and bounds each line, so the
+	// transport, which would end the connection on either, sees neither.
+	w := &lockedWriter{w: out}
 	t := &mcp.IOTransport{
-		Reader:        io.NopCloser(in),
-		Writer:        nopWriteCloser{out},
-		MaxLineLength: s.maxMessageBytes(),
+		Reader:        io.NopCloser(newStdioFilter(in, w, s.maxMessageBytes())),
+		Writer:        w,
+		MaxLineLength: -1,
 	}
 	s.log.Info("mcp server ready", "max_concurrent", s.cfg.MaxConcurrent, "sessions_dir", s.cfg.SessionsDir,
 		"fuel_budget", s.policy.FuelBudget, "memory_bytes", s.policy.MemoryBytes, "timeout", s.policy.Timeout)
@@ -237,16 +240,13 @@ func Serve(ctx context.Context, cfg Config, in io.Reader, out io.Writer) error {
 	return err
 }
 
-type nopWriteCloser struct{ io.Writer }
-
-func (nopWriteCloser) Close() error { return nil }
-
 // maxMessageBytes bounds one inbound JSON-RPC message: the SDK's default
 // (16 MiB), or more when needed to hold the largest code or file content
 // the server accepts even if every byte of it is escaped in JSON as
 // \u00XX (six bytes), plus the rest of the message. Arguments between the
 // caps and this bound are refused with an error that names them; a
-// message past it ends the connection (the transport cannot answer it).
+// message past it is answered with an invalid-request error
+// (stdioFilter).
 func (s *server) maxMessageBytes() int {
 	return int(max(mcp.DefaultMaxLineLength, 6*max(s.policy.MaxCodeBytes, s.cfg.MaxFileBytes)+64<<10))
 }

@@ -1,9 +1,14 @@
 package quickjs
 
 import (
+	"fmt"
 	"unicode"
 	"unicode/utf8"
 )
+
+// errTooDeep is returned by topLevelDeclarations for source that nests
+// destructuring patterns or template substitutions deeper than maxNesting.
+var errTooDeep = fmt.Errorf("the script nests destructuring patterns or template substitutions more than %d deep", maxNesting)
 
 // topLevelDeclarations returns the names a script declares at its top
 // level with var, let, const, function (also async and generator) and
@@ -17,15 +22,22 @@ import (
 // not valid JavaScript it may miss names or return names the script does
 // not declare. Its one user, the globals persistence, reads every name in
 // a try/catch, so a wrong name only costs a failed lookup.
-func topLevelDeclarations(src string) []string {
+//
+// It is bounded for any input: time linear in len(src), memory linear in
+// the names found, and recursion (one level per nested pattern) at most
+// maxNesting deep; deeper source gives errTooDeep and no names.
+func topLevelDeclarations(src string) ([]string, error) {
 	s := &declScanner{d: detector{src: src}, seen: map[string]bool{}}
 	depth := 0
 	stmtStart := true
 	for {
 		prev := s.last
 		t := s.next()
+		if s.tooDeep || s.d.tooDeep {
+			return nil, errTooDeep
+		}
 		if t.kind == 0 {
-			return s.names
+			return s.names, nil
 		}
 		if depth == 0 && t.kind == 'i' && !t.dot && (stmtStart || t.nl && endsExpression(prev)) {
 			if s.declaration(t) {
@@ -53,6 +65,10 @@ type declScanner struct {
 	last  token  // the last token consumed
 	names []string
 	seen  map[string]bool
+	// nesting is the number of patterns being read; tooDeep says it went
+	// over maxNesting, and makes the pattern readers return at once.
+	nesting int
+	tooDeep bool
 }
 
 func (s *declScanner) next() token {
@@ -137,15 +153,25 @@ func (s *declScanner) bindings() {
 
 // target reads a binding target: an identifier or a pattern.
 func (s *declScanner) target() {
+	if s.tooDeep {
+		return
+	}
 	switch t := s.peek(); {
 	case t.kind == 'i':
 		s.add(s.next().text)
-	case isPunct(t, "{"):
+	case isPunct(t, "{"), isPunct(t, "["):
+		if s.nesting >= maxNesting {
+			s.tooDeep = true
+			return
+		}
 		s.next()
-		s.objectPattern()
-	case isPunct(t, "["):
-		s.next()
-		s.arrayPattern()
+		s.nesting++
+		if t.text == "{" {
+			s.objectPattern()
+		} else {
+			s.arrayPattern()
+		}
+		s.nesting--
 	}
 }
 
@@ -154,7 +180,7 @@ func (s *declScanner) objectPattern() {
 	for {
 		t := s.next()
 		switch {
-		case t.kind == 0 || isPunct(t, "}"):
+		case t.kind == 0 || s.tooDeep || isPunct(t, "}"):
 			return
 		case isPunct(t, ","):
 			continue
@@ -184,7 +210,7 @@ func (s *declScanner) arrayPattern() {
 	for {
 		t := s.peek()
 		switch {
-		case t.kind == 0:
+		case t.kind == 0 || s.tooDeep:
 			return
 		case isPunct(t, "]"):
 			s.next()

@@ -7,10 +7,23 @@ import "strings"
 // strings, comments, template literals and regular expressions. (The
 // module's JS_DetectModule export is not reliable enough for this.)
 // Dynamic import() is allowed in scripts and does not count.
+//
+// The detector works in one pass with no recursion: its time is linear in
+// len(src) and its memory is bounded by maxNesting. Source that nests
+// template substitutions deeper than maxNesting is scanned only up to that
+// point (QuickJS's own parser, with its stack limit, refuses such source
+// anyway).
 func isModuleSource(src string) bool {
 	s := detector{src: src}
 	return s.scan()
 }
+
+// maxNesting bounds how deeply the host-side scanners of guest source (the
+// module detector and the declaration scanner) follow nested template
+// substitutions and destructuring patterns. It is far above what QuickJS's
+// parser accepts within its own stack limit (MaxStackSizeLimit), so it only
+// stops source that QuickJS would refuse too.
+const maxNesting = 1000
 
 type detector struct {
 	src string
@@ -23,6 +36,9 @@ type detector struct {
 	// braces counts '{' nesting inside template substitutions.
 	tmplDepth []int
 	braces    int
+	// tooDeep says that the source nests template substitutions deeper
+	// than maxNesting; the detector then stops (next returns the end).
+	tooDeep bool
 }
 
 func isIdentStart(c byte) bool {
@@ -38,7 +54,16 @@ var regexAllowedAfter = map[string]bool{
 	"yield": true, "await": true,
 }
 
+// clamp keeps d.i within the source after a skip that stepped past its
+// end (an unterminated comment, or a backslash as the last byte).
+func (d *detector) clamp() {
+	if d.i > len(d.src) {
+		d.i = len(d.src)
+	}
+}
+
 func (d *detector) skipSpace() {
+	defer d.clamp()
 	for d.i < len(d.src) {
 		c := d.src[d.i]
 		switch {
@@ -61,6 +86,7 @@ func (d *detector) skipSpace() {
 }
 
 func (d *detector) skipString(q byte) {
+	defer d.clamp()
 	d.i++
 	for d.i < len(d.src) {
 		c := d.src[d.i]
@@ -78,6 +104,7 @@ func (d *detector) skipString(q byte) {
 // skipTemplate skips template text up to the closing backtick or a "${"
 // (then it records the substitution and returns to token scanning).
 func (d *detector) skipTemplate() {
+	defer d.clamp()
 	for d.i < len(d.src) {
 		c := d.src[d.i]
 		switch {
@@ -88,6 +115,11 @@ func (d *detector) skipTemplate() {
 			return
 		case c == '$' && d.i+1 < len(d.src) && d.src[d.i+1] == '{':
 			d.i += 2
+			if len(d.tmplDepth) >= maxNesting {
+				d.tooDeep = true
+				d.i = len(d.src)
+				return
+			}
 			d.tmplDepth = append(d.tmplDepth, d.braces)
 			d.braces++
 			return
@@ -98,6 +130,7 @@ func (d *detector) skipTemplate() {
 }
 
 func (d *detector) skipRegex() {
+	defer d.clamp()
 	d.i++
 	inClass := false
 	for d.i < len(d.src) {

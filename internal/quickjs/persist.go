@@ -77,7 +77,15 @@ func (s *sized) UnmarshalJSON(b []byte) error {
 func (r *run) restoreGlobals(code string, module bool) error {
 	names := []string{}
 	if !module {
-		names = append(names, topLevelDeclarations(code)...)
+		found, err := topLevelDeclarations(code)
+		if err != nil {
+			// Without the script's declarations the save would drop some
+			// of its globals; keep the previous ones instead. The saved
+			// globals are still restored for the script to use.
+			r.note("globals not persisted (" + err.Error() + ", too deep to find its declarations); the previous ones are kept")
+			r.stateDone = true
+		}
+		names = append(names, found...)
 	}
 	var state int32
 	var err error
@@ -119,6 +127,9 @@ func (r *run) restoreGlobals(code string, module bool) error {
 // saveGlobals asks the prelude to save the globals once the code and the
 // event loop are done.
 func (r *run) saveGlobals() error {
+	if r.stateDone {
+		return nil // saved already, or not to be saved (restoreGlobals)
+	}
 	res, err := r.callFn(r.loopFns[loopPersistSave])
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package quickjs
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -219,5 +220,57 @@ func TestPersistNotWhenStopped(t *testing.T) {
 	r = exec(t, h, "let keep = 1; const a = []; for (;;) a.push('x'.repeat(1 << 20) + a.length)")
 	if r.code != 1 || !h.OutOfMemory || h.StateSaved {
 		t.Fatalf("%+v saved %v", r, h.StateSaved)
+	}
+}
+
+// TestPersistDeepScript runs the red-team report's script, 4 MiB of
+// "let [[[[...", with globals persisted: the declaration scanner used to
+// recurse once per bracket until Go's stack overflow ended the process.
+// Now the scanner stops at its bound, the guest gets QuickJS's own error
+// for the script, the note says why the globals were not saved, and the
+// previous ones are kept.
+func TestPersistDeepScript(t *testing.T) {
+	state := []byte(`{"prev":1}`)
+	h := &Host{PersistGlobals: true, StateIn: state, StateMax: 1 << 20}
+	r := exec(t, h, "let "+strings.Repeat("[", 4<<20))
+	if r.err != nil || r.code != 1 {
+		t.Fatalf("err %v code %d stderr %.300q", r.err, r.code, r.stderr)
+	}
+	if h.StateSaved || !strings.Contains(r.stderr, "wasmsandbox: globals not persisted (the script nests destructuring patterns or template substitutions more than 1000 deep, too deep to find its declarations); the previous ones are kept") {
+		t.Fatalf("saved %v stderr %.500q", h.StateSaved, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "Uncaught SyntaxError: ") {
+		t.Errorf("stderr %.500q", r.stderr)
+	}
+
+	// Just over the scanner's bound, QuickJS refuses the script too (its
+	// parser gives up on patterns far shallower), so the bound changes
+	// nothing for a script that can run.
+	code := "let " + strings.Repeat("[", maxNesting+1) + "a" + strings.Repeat("]", maxNesting+1) + " = []"
+	h = &Host{PersistGlobals: true, StateIn: state, StateMax: 1 << 20}
+	r = exec(t, h, code)
+	if r.err != nil || r.code != 1 || h.StateSaved || !strings.Contains(r.stderr, "Uncaught SyntaxError: ") {
+		t.Fatalf("err %v code %d saved %v stderr %.500q", r.err, r.code, h.StateSaved, r.stderr)
+	}
+	// The saved globals were kept.
+	r, _ = turn(t, &state, "console.log(prev)")
+	expect(t, r, 0, "1\n")
+}
+
+// TestPayloadChecksDeep: the Go side reads the guest's payload with
+// encoding/json, whose scanner is iterative and stops at 10000 levels, so
+// a payload nested a million deep is refused, not followed.
+func TestPayloadChecksDeep(t *testing.T) {
+	deep := []byte(`{"a":` + strings.Repeat("[", 1<<20) + strings.Repeat("]", 1<<20) + `}`)
+	if isObjectJSON(deep) {
+		t.Error("isObjectJSON accepted a payload nested 2^20 deep")
+	}
+	largest, names := payloadSizes(deep)
+	if len(largest) != 0 || len(names) != 0 {
+		t.Errorf("payloadSizes = %v, %q", largest, names)
+	}
+	var rep stateReport
+	if err := json.Unmarshal([]byte(`{"notKept":`+strings.Repeat("[", 1<<20)), &rep); err == nil {
+		t.Error("a report nested 2^20 deep decoded")
 	}
 }

@@ -35,7 +35,7 @@ type run struct {
 
 	exited    bool
 	exitCode  int
-	stateDone bool  // host.saveState was called
+	stateDone bool  // host.saveState was called, or the globals are not to be saved
 	stopErr   error // from Sleep or Interrupted
 	nestedErr error // first wasm error raised inside a host function
 	depth     int

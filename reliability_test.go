@@ -1,0 +1,38 @@
+package sandbox
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestDeepScriptInPersistingSession is the red-team report's attack on the
+// whole process: a 4 MiB script of "let [[[[..." in a JavaScript session
+// that keeps its globals. The declaration scanner that runs on the host
+// before the script used to recurse once per bracket until Go's stack
+// overflow killed the process (at 1 MiB, ~390 MB of stack). Now the
+// execution ends as the guest's own syntax error, a note says why the
+// globals were not saved, and the previous globals are still there.
+func TestDeepScriptInPersistingSession(t *testing.T) {
+	st, _ := newStore(t)
+	s := mustCreate(t, st, SessionConfig{
+		Runtime:            JavaScript,
+		AutoPersistGlobals: true,
+		Policy:             Policy{MaxCodeBytes: 8 << 20},
+	})
+	wantOutcome(t, execIn(t, s, "const kept = 'yes'"), OutcomeOK)
+
+	res := execIn(t, s, "let "+strings.Repeat("[", 4<<20))
+	wantOutcome(t, res, OutcomeGuestError)
+	if !strings.Contains(res.Stderr, "Uncaught SyntaxError: variable name expected") {
+		t.Errorf("stderr %.1000q, want QuickJS's SyntaxError", res.Stderr)
+	}
+	if !strings.Contains(res.Stderr, "wasmsandbox: globals not persisted (the script nests destructuring patterns or template substitutions more than 1000 deep, too deep to find its declarations); the previous ones are kept") {
+		t.Errorf("stderr %.1000q", res.Stderr)
+	}
+
+	res = execIn(t, s, "console.log(kept)")
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "yes\n" {
+		t.Errorf("stdout %q, want the globals saved before the attack", res.Stdout)
+	}
+}
