@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
+	"syscall"
 )
 
 // Policy files.
@@ -40,9 +42,9 @@ func LoadPolicy(path string) (Policy, error) {
 	case ".yaml", ".yml":
 		return Policy{}, fmt.Errorf("policy file %s: %w: YAML is not supported (write the policy as .toml or .json)", path, ErrInvalidPolicy)
 	}
-	data, err := os.ReadFile(path)
+	data, err := readPolicyFile(path)
 	if err != nil {
-		return Policy{}, fmt.Errorf("read policy file: %w: %w", ErrInvalidPolicy, err)
+		return Policy{}, err
 	}
 	dir, err := filepath.Abs(filepath.Dir(path))
 	if err != nil {
@@ -153,4 +155,34 @@ func sortFieldErrors(errs []FieldError) {
 		return len(policyKeys)
 	}
 	slices.SortStableFunc(errs, func(a, b FieldError) int { return rank(a.Field) - rank(b.Field) })
+}
+
+// maxPolicyFileBytes bounds a policy file; real ones are a few hundred bytes.
+const maxPolicyFileBytes = 1 << 20
+
+// readPolicyFile reads a policy file that must be a regular file of at most
+// maxPolicyFileBytes (so /dev/zero or a FIFO cannot hold the caller up).
+func readPolicyFile(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, fmt.Errorf("read policy file: %w: %w", ErrInvalidPolicy, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("read policy file: %w: %w", ErrInvalidPolicy, err)
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("policy file %s: %w: not a regular file (give a .toml or .json file)", path, ErrInvalidPolicy)
+	case fi.Size() > maxPolicyFileBytes:
+		return nil, fmt.Errorf("policy file %s: %w: %d bytes, more than %d", path, ErrInvalidPolicy, fi.Size(), maxPolicyFileBytes)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxPolicyFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read policy file: %w: %w", ErrInvalidPolicy, err)
+	}
+	if len(data) > maxPolicyFileBytes {
+		return nil, fmt.Errorf("policy file %s: %w: more than %d bytes", path, ErrInvalidPolicy, maxPolicyFileBytes)
+	}
+	return data, nil
 }

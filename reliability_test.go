@@ -1,7 +1,11 @@
 package sandbox
 
 import (
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -34,5 +38,22 @@ func TestDeepScriptInPersistingSession(t *testing.T) {
 	wantOutcome(t, res, OutcomeOK)
 	if res.Stdout != "yes\n" {
 		t.Errorf("stdout %q, want the globals saved before the attack", res.Stdout)
+	}
+}
+
+func TestLoadPolicyRefusesSpecialFiles(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "p.toml")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	big := filepath.Join(dir, "big.toml")
+	if err := os.WriteFile(big, []byte("#"+strings.Repeat("x", 2<<20)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/dev/zero", fifo, dir, big} {
+		if _, err := LoadPolicy(p); !errors.Is(err, ErrInvalidPolicy) {
+			t.Errorf("LoadPolicy(%s) = %v, want ErrInvalidPolicy", p, err)
+		}
 	}
 }

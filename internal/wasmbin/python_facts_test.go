@@ -167,9 +167,6 @@ func TestPythonFactStart(t *testing.T) {
 	}
 }
 
-
-
-
 // sbrk is the only user of memory.grow/memory.size; only malloc calls it,
 // and it is not in the table.
 func TestPythonFactSbrk(t *testing.T) {
