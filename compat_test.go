@@ -14,7 +14,13 @@ import (
 // programs' expected output is what native python3 prints.
 
 func TestPythonAsyncio(t *testing.T) {
-	res := run(t, newSandbox(t, Python, Policy{}), `import asyncio
+	for _, p := range []Policy{{}, coldPython} {
+		testPythonAsyncio(t, p)
+	}
+}
+
+func testPythonAsyncio(t *testing.T, p Policy) {
+	res := run(t, newSandbox(t, Python, p), `import asyncio
 async def work(i):
     await asyncio.sleep(0.01)
     return i * 2
@@ -39,12 +45,19 @@ print(asyncio.run(main()))`)
 		t.Fatalf("stdout %q", res.Stdout)
 	}
 	// A sleep in the event loop is still cut by the deadline.
-	res = run(t, newSandbox(t, Python, Policy{Timeout: 500_000_000}), "import asyncio\nasyncio.run(asyncio.sleep(60))")
+	p.Timeout = 500_000_000
+	res = run(t, newSandbox(t, Python, p), "import asyncio\nasyncio.run(asyncio.sleep(60))")
 	wantOutcome(t, res, OutcomeTimeout)
 }
 
 func TestPythonThreadsRunInline(t *testing.T) {
-	res := run(t, newSandbox(t, Python, Policy{}), `from concurrent.futures import ThreadPoolExecutor, ProcessPoolExecutor, as_completed
+	for _, p := range []Policy{{}, coldPython} {
+		testPythonThreadsRunInline(t, p)
+	}
+}
+
+func testPythonThreadsRunInline(t *testing.T, p Policy) {
+	res := run(t, newSandbox(t, Python, p), `from concurrent.futures import ThreadPoolExecutor, ProcessPoolExecutor, as_completed
 with ThreadPoolExecutor(max_workers=4) as ex:
     print(list(ex.map(lambda v: v * v, range(5))))
     futs = [ex.submit(pow, 2, i) for i in range(4)]

@@ -1,140 +1,182 @@
 # Makes code written for a regular CPython run unchanged in the sandbox,
 # where there are no threads, no sockets and no OpenSSL. Run once per
 # interpreter before any user code (at snapshot build time, or by the
-# bootstrap of a cold start); everything here is defined in functions and
-# leaves no names behind.
+# bootstrap of a cold start). Each fix is applied when its module is first
+# imported (an import hook), so a program pays only for what it uses; the
+# snapshot imports them all at build time. Everything is defined in a
+# function and leaves no names behind.
 
 
 def __wasmsandbox_compat():
     import sys, types
 
-    # Threads: there are none. Executors run the work in the calling
-    # thread, in order, so "parallel map" code gives the same results;
-    # starting a thread says why it cannot.
-    import threading
-    from concurrent.futures import _base
+    def fix_threading(threading):
+        # Threads: there are none; starting one says why it cannot.
+        def start(self):
+            raise RuntimeError(
+                "threads are not available in this sandbox (WebAssembly has one "
+                "thread); call the function directly, or use a ThreadPoolExecutor, "
+                "which runs the work in the calling thread")
+        threading.Thread.start = start
 
-    def _start(self):
-        raise RuntimeError(
-            "threads are not available in this sandbox (WebAssembly has one "
-            "thread); call the function directly, or use a ThreadPoolExecutor, "
-            "which runs the work in the calling thread")
+    def fix_futures(futures):
+        # Executors run the work in the calling thread, in order, so
+        # "parallel map" code gives the same results.
+        from concurrent.futures import _base
 
-    threading.Thread.start = _start
+        class InlineExecutor(_base.Executor):
+            """Runs every submitted call at once, in the calling thread."""
 
-    class _InlineExecutor(_base.Executor):
-        """Runs every submitted call at once, in the calling thread."""
+            def __init__(self, max_workers=None, thread_name_prefix="", initializer=None, initargs=(), **kwargs):
+                if max_workers is not None and max_workers <= 0:
+                    raise ValueError("max_workers must be greater than 0")
+                self._max_workers = max_workers or 1
+                self._shutdown = False
+                if initializer is not None:
+                    initializer(*initargs)
 
-        def __init__(self, max_workers=None, thread_name_prefix="", initializer=None, initargs=(), **kwargs):
-            if max_workers is not None and max_workers <= 0:
-                raise ValueError("max_workers must be greater than 0")
-            self._max_workers = max_workers or 1
-            self._shutdown = False
-            if initializer is not None:
-                initializer(*initargs)
+            def submit(self, fn, /, *args, **kwargs):
+                if self._shutdown:
+                    raise RuntimeError("cannot schedule new futures after shutdown")
+                f = _base.Future()
+                try:
+                    result = fn(*args, **kwargs)
+                except BaseException as exc:
+                    f.set_exception(exc)
+                else:
+                    f.set_result(result)
+                return f
 
-        def submit(self, fn, /, *args, **kwargs):
-            if self._shutdown:
-                raise RuntimeError("cannot schedule new futures after shutdown")
-            f = _base.Future()
-            try:
-                result = fn(*args, **kwargs)
-            except BaseException as exc:
-                f.set_exception(exc)
-            else:
-                f.set_result(result)
-            return f
+            def shutdown(self, wait=True, *, cancel_futures=False):
+                self._shutdown = True
 
-        def shutdown(self, wait=True, *, cancel_futures=False):
-            self._shutdown = True
+        for name, cls in (("thread", "ThreadPoolExecutor"), ("process", "ProcessPoolExecutor")):
+            mod = types.ModuleType("concurrent.futures." + name)
+            executor = type(cls, (InlineExecutor,), {"__module__": mod.__name__, "__doc__": InlineExecutor.__doc__})
+            setattr(mod, cls, executor)
+            sys.modules[mod.__name__] = mod
+            setattr(futures, cls, executor)
 
-    for name, cls in (("thread", "ThreadPoolExecutor"), ("process", "ProcessPoolExecutor")):
-        mod = types.ModuleType("concurrent.futures." + name)
-        executor = type(cls, (_InlineExecutor,), {"__module__": mod.__name__, "__doc__": _InlineExecutor.__doc__})
-        setattr(mod, cls, executor)
-        sys.modules[mod.__name__] = mod
-        import concurrent.futures
-        setattr(concurrent.futures, cls, executor)
+    def fix_socket(socket):
+        # Network: there is none. Every way to open a connection raises an
+        # OSError that says so.
+        import errno
 
-    # Network: there is none. Every way to open a connection raises an
-    # OSError that says so.
-    import socket, errno
-
-    class NetworkDisabledError(PermissionError):
-        pass
-
-    def _no_network(*args, **kwargs):
-        raise NetworkDisabledError(errno.EACCES, "network access is disabled in this sandbox")
-
-    socket.NetworkDisabledError = NetworkDisabledError
-    for name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr",
-                 "create_connection", "create_server", "socketpair"):
-        setattr(socket, name, _no_network)
-    socket.socket.__init__ = socket.socket.connect = socket.socket.connect_ex = socket.socket.bind = _no_network
-
-    # asyncio: a single-threaded event loop that needs no self-pipe (it
-    # would need a socket pair); waits go through the host's clock, so the
-    # deadline still cuts sleeps short.
-    import asyncio
-    from asyncio import unix_events, events
-
-    class _Loop(unix_events.SelectorEventLoop):
-        def _make_self_pipe(self):
-            self._ssock = self._csock = None
-
-        def _close_self_pipe(self):
+        class NetworkDisabledError(PermissionError):
             pass
 
-        def _write_to_self(self):
-            pass
+        def no_network(*args, **kwargs):
+            raise NetworkDisabledError(errno.EACCES, "network access is disabled in this sandbox")
 
-        def add_signal_handler(self, sig, callback, *args):
-            raise NotImplementedError("signals are not available in this sandbox")
+        socket.NetworkDisabledError = NetworkDisabledError
+        for name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr",
+                     "create_connection", "create_server", "socketpair"):
+            setattr(socket, name, no_network)
+        socket.socket.__init__ = socket.socket.connect = socket.socket.connect_ex = socket.socket.bind = no_network
 
-    class _Policy(unix_events.DefaultEventLoopPolicy):
-        _loop_factory = _Loop
+    def fix_asyncio(asyncio):
+        # A single-threaded event loop that needs no self-pipe (it would
+        # need a socket pair); waits go through the host's clock, so the
+        # deadline still cuts sleeps short.
+        from asyncio import unix_events, events
 
-    asyncio.SelectorEventLoop = _Loop
-    asyncio.DefaultEventLoopPolicy = _Policy
-    events._event_loop_policy = None
-    asyncio.set_event_loop_policy(_Policy())
+        class Loop(unix_events.SelectorEventLoop):
+            def _make_self_pipe(self):
+                self._ssock = self._csock = None
 
-    # hashlib: the build has no OpenSSL, so pbkdf2_hmac is missing; this
-    # is the RFC 8018 algorithm on top of hmac.
-    import hashlib, hmac
+            def _close_self_pipe(self):
+                pass
 
-    def pbkdf2_hmac(hash_name, password, salt, iterations, dklen=None):
-        if not isinstance(hash_name, str):
-            raise TypeError(hash_name)
-        password, salt = bytes(memoryview(password)), bytes(memoryview(salt))
-        if iterations < 1:
-            raise ValueError("iteration value must be greater than 0.")
-        inner, outer = hashlib.new(hash_name), hashlib.new(hash_name)
-        size = inner.digest_size
-        if dklen is None:
-            dklen = size
-        if dklen < 1:
-            raise ValueError("key length must be greater than 0.")
-        key = hmac.new(password, digestmod=hash_name)
-        out = b""
-        block = 1
-        while len(out) < dklen:
-            u = key.copy()
-            u.update(salt + block.to_bytes(4, "big"))
-            u = u.digest()
-            acc = int.from_bytes(u, "big")
-            for _ in range(iterations - 1):
-                h = key.copy()
-                h.update(u)
-                u = h.digest()
-                acc ^= int.from_bytes(u, "big")
-            out += acc.to_bytes(size, "big")
-            block += 1
-        return out[:dklen]
+            def _write_to_self(self):
+                pass
 
-    if not hasattr(hashlib, "pbkdf2_hmac"):
+            def add_signal_handler(self, sig, callback, *args):
+                raise NotImplementedError("signals are not available in this sandbox")
+
+        class Policy(unix_events.DefaultEventLoopPolicy):
+            _loop_factory = Loop
+
+        asyncio.SelectorEventLoop = Loop
+        asyncio.DefaultEventLoopPolicy = Policy
+        events._event_loop_policy = None
+        asyncio.set_event_loop_policy(Policy())
+
+    def fix_hashlib(hashlib):
+        # The build has no OpenSSL, so pbkdf2_hmac is missing; this is the
+        # RFC 8018 algorithm on top of hmac.
+        if hasattr(hashlib, "pbkdf2_hmac"):
+            return
+
+        def pbkdf2_hmac(hash_name, password, salt, iterations, dklen=None):
+            import hmac
+            if not isinstance(hash_name, str):
+                raise TypeError(hash_name)
+            password, salt = bytes(memoryview(password)), bytes(memoryview(salt))
+            if iterations < 1:
+                raise ValueError("iteration value must be greater than 0.")
+            size = hashlib.new(hash_name).digest_size
+            if dklen is None:
+                dklen = size
+            if dklen < 1:
+                raise ValueError("key length must be greater than 0.")
+            key = hmac.new(password, digestmod=hash_name)
+            out = b""
+            block = 1
+            while len(out) < dklen:
+                u = key.copy()
+                u.update(salt + block.to_bytes(4, "big"))
+                u = u.digest()
+                acc = int.from_bytes(u, "big")
+                for _ in range(iterations - 1):
+                    h = key.copy()
+                    h.update(u)
+                    u = h.digest()
+                    acc ^= int.from_bytes(u, "big")
+                out += acc.to_bytes(size, "big")
+                block += 1
+            return out[:dklen]
+
         hashlib.pbkdf2_hmac = pbkdf2_hmac
         hashlib.__all__ = tuple(hashlib.__all__) + ("pbkdf2_hmac",)
+
+    fixes = {"threading": fix_threading, "concurrent.futures": fix_futures, "socket": fix_socket,
+             "asyncio": fix_asyncio, "hashlib": fix_hashlib}
+
+    class Loader:
+        # Runs a module's own loader, then its fix.
+        def __init__(self, loader, fix):
+            self.loader, self.fix = loader, fix
+
+        def create_module(self, spec):
+            return self.loader.create_module(spec)
+
+        def exec_module(self, module):
+            self.loader.exec_module(module)
+            self.fix(module)
+
+        def __getattr__(self, name):
+            return getattr(self.loader, name)
+
+    class Finder:
+        @classmethod
+        def find_spec(cls, name, path=None, target=None):
+            fix = fixes.get(name)
+            if fix is None:
+                return None
+            for finder in sys.meta_path:
+                if finder is cls or not hasattr(finder, "find_spec"):
+                    continue
+                spec = finder.find_spec(name, path, target)
+                if spec is not None:
+                    if spec.loader is not None:
+                        spec.loader = Loader(spec.loader, fix)
+                    return spec
+            return None
+
+    for name, fix in fixes.items():
+        if name in sys.modules:
+            fix(sys.modules[name])
+    sys.meta_path.insert(0, Finder)
 
 
 __wasmsandbox_compat()

@@ -84,6 +84,7 @@ def __wasmsandbox_init():
     import math, numbers, operator, os, pathlib, pickle, pprint, re, shlex
     import string, struct, textwrap, time, tokenize, traceback, types
     import typing, unicodedata, warnings, zlib
+    import asyncio, concurrent.futures, hashlib, hmac, socket, threading
 
     seeded = {"random", "tempfile", "secrets", "statistics", "uuid"} & set(sys.modules)
     if seeded:
