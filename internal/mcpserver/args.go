@@ -13,23 +13,21 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 )
 
-// Bad arguments are protocol errors.
-//
-// The SDK's typed handlers turn a call whose arguments fail the input
-// schema into a tool result with isError set. The issue asks for the
-// opposite: a malformed call is refused with a JSON-RPC "invalid params"
-// error that names the argument, so that a client (and the model behind it)
-// can tell "you called the tool wrong" from "your code failed". So the
-// tools are registered with the low-level Server.AddTool, and decodeArgs
-// below checks the arguments against the input struct itself: unknown
-// names, missing required ones and wrong types are each reported with the
-// argument's name. What a schema cannot say (a language we do not know, a
-// limit above the server's, code that is too large) is checked by the
-// handlers with argError.
+// Bad arguments are tool results with isError set (MCP 2025-11-25,
+// SEP-1303), whose text names the argument and says what to do, so that
+// the model sees them and can correct its call; only malformed JSON-RPC is
+// a protocol error. decodeArgs below checks the arguments against the
+// input struct: unknown names, missing required ones and wrong types are
+// each reported with the argument's name, which the SDK's schema
+// validation does not do. What a schema cannot say (a language we do not
+// know, a limit above the server's, code that is too large) is checked by
+// the handlers with argError. addTool turns both into tool results
+// (argResult).
 
-// argError returns the protocol error for a bad argument: JSON-RPC code
-// -32602 (invalid params) with a message that starts with the argument's
-// name, and {"argument": name} as its data.
+// argError returns the error for a bad argument: a message that starts
+// with the argument's name, carried as a JSON-RPC invalid-params error
+// (with {"argument": name} as its data) until addTool turns it into a tool
+// result.
 func argError(name, format string, a ...any) error {
 	data, _ := json.Marshal(map[string]string{"argument": name})
 	return &jsonrpc.Error{

@@ -178,9 +178,9 @@ func TestExecuteCodeBadArguments(t *testing.T) {
 	}
 
 	// Arguments that are not an object at all.
-	_, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "execute_code", Arguments: []int{1}})
-	if err == nil || !strings.Contains(err.Error(), "JSON object") {
-		t.Errorf("array arguments: err = %v, want invalid arguments", err)
+	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "execute_code", Arguments: []int{1}})
+	if err != nil || !res.IsError || !strings.Contains(text(res), "JSON object") {
+		t.Errorf("array arguments: %v, %+v; want a tool result with isError", err, res)
 	}
 	// An unknown tool is a protocol error too (the SDK's own).
 	if _, err := call(t, cs, "run_code", map[string]any{}); err == nil {

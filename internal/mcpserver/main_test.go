@@ -3,7 +3,6 @@ package mcpserver
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -14,7 +13,6 @@ import (
 	"time"
 
 	"github.com/google/jsonschema-go/jsonschema"
-	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/wasmsandbox/sandbox"
@@ -193,25 +191,26 @@ func callFailed(t *testing.T, cs *mcp.ClientSession, name string, args, out any)
 	return res
 }
 
-// callBadArg calls a tool and fails the test unless it was refused with an
-// invalid-params protocol error that names arg.
-func callBadArg(t *testing.T, cs *mcp.ClientSession, name string, args any, arg string) *jsonrpc.Error {
+// badArg is what the model sees of a refused call.
+type badArg struct{ Message string }
+
+// callBadArg calls a tool and fails the test unless it was refused with a
+// tool result with isError set (not a protocol error, which many clients
+// hide from the model) whose text names arg.
+func callBadArg(t *testing.T, cs *mcp.ClientSession, name string, args any, arg string) *badArg {
 	t.Helper()
 	res, err := call(t, cs, name, args)
-	if err == nil {
-		t.Fatalf("%s(%v): no protocol error (isError %v), want invalid params naming %q; content:\n%s", name, args, res.IsError, arg, text(res))
+	if err != nil {
+		t.Fatalf("%s(%v): protocol error %v, want a tool result with isError naming %q", name, args, err, arg)
 	}
-	var we *jsonrpc.Error
-	if !errors.As(err, &we) {
-		t.Fatalf("%s(%v): error %v is not a JSON-RPC error", name, args, err)
+	msg := text(res)
+	if !res.IsError {
+		t.Fatalf("%s(%v): not an error; content:\n%s", name, args, msg)
 	}
-	if we.Code != jsonrpc.CodeInvalidParams {
-		t.Errorf("%s(%v): error code %d, want %d (invalid params): %v", name, args, we.Code, jsonrpc.CodeInvalidParams, we)
+	if arg != "" && !strings.Contains(msg, fmt.Sprintf("%q", arg)) {
+		t.Errorf("%s(%v): error %q does not name the argument %q", name, args, msg, arg)
 	}
-	if arg != "" && !strings.Contains(we.Message, fmt.Sprintf("%q", arg)) {
-		t.Errorf("%s(%v): error %q does not name the argument %q", name, args, we.Message, arg)
-	}
-	return we
+	return &badArg{Message: msg}
 }
 
 // text joins the text blocks of a tool result.

@@ -50,14 +50,14 @@ func addTool[In, Out any](s *mcp.Server, log *slog.Logger, t *mcp.Tool, h handle
 	s.AddTool(t, func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		var in In
 		if err := decodeArgs(req.Params.Arguments, &in); err != nil {
-			return nil, err
+			return argResult(err), nil
 		}
 		out, err := h(ctx, &in)
 		var wire *jsonrpc.Error
 		var fail *failure
 		switch {
 		case errors.As(err, &wire):
-			return nil, wire
+			return argResult(wire), nil
 		case err != nil && ctx.Err() != nil:
 			// The client cancelled the call or went away; nobody will read
 			// the answer, and a protocol error is the honest one.
@@ -109,3 +109,16 @@ func mustSchema[T any]() *jsonschema.Schema {
 
 // boolPtr returns a pointer to b, for tool annotations.
 func boolPtr(b bool) *bool { return &b }
+
+// argResult is the answer to a call with a bad argument: a tool result with
+// isError set whose text names the argument and says what to do, so that
+// the model sees it and can correct the call (MCP 2025-11-25, SEP-1303);
+// only malformed JSON-RPC is a protocol error.
+func argResult(err error) *mcp.CallToolResult {
+	msg := err.Error()
+	var wire *jsonrpc.Error
+	if errors.As(err, &wire) {
+		msg = wire.Message
+	}
+	return &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{Text: msg}}}
+}
