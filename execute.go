@@ -3,7 +3,6 @@ package sandbox
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -42,11 +41,11 @@ func (s *wasmSandbox) execute(ctx context.Context, code string, p Policy, sessio
 	}
 	ws := p.Workspace
 	if ws == "" {
-		dir, err := os.MkdirTemp("", "wasmsandbox-ws-")
+		dir, release, err := workspace.NewTemp("")
 		if err != nil {
 			return nil, fmt.Errorf("%w: creating a workspace: %v", ErrInternal, err)
 		}
-		defer os.RemoveAll(dir)
+		defer release()
 		ws = dir
 	}
 	before, err := workspace.Snapshot(ws)

@@ -32,6 +32,7 @@ import (
 	"github.com/wasmsandbox/sandbox/internal/modcache"
 	"github.com/wasmsandbox/sandbox/internal/python"
 	"github.com/wasmsandbox/sandbox/internal/runtimes"
+	"github.com/wasmsandbox/sandbox/internal/workspace"
 )
 
 // Runtime names a guest language runtime.
@@ -158,6 +159,7 @@ func New(rt Runtime, opts ...Option) (Sandbox, error) {
 	if err != nil {
 		return nil, err
 	}
+	cleanTempsOnce()
 	return &wasmSandbox{rt: r, policy: p, opts: o}, nil
 }
 
@@ -386,3 +388,7 @@ func loadPythonSnapshot(eng *engine.Engine, a runtimes.Artifact, path, cacheDir 
 	}
 	return mod, nil
 }
+
+// cleanTempsOnce removes, once per process and in the background, the
+// temporary workspaces that killed processes left behind.
+var cleanTempsOnce = sync.OnceFunc(func() { go workspace.CleanTemps("") })

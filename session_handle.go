@@ -153,6 +153,7 @@ func (s *wasmSandbox) executeInSession(ctx context.Context, sess *Session, code 
 	if _, err := sess.meta(); err != nil {
 		return nil, err
 	}
+	session.CleanLeftovers(sess.dir)
 	p := s.policy
 	p.Mounts = slices.Clone(p.Mounts)
 	if err := os.MkdirAll(p.Workspace, 0o700); err != nil {

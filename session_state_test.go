@@ -111,3 +111,47 @@ func TestSessionIDLimitMatchesTheStore(t *testing.T) {
 		t.Fatalf("MaxSessionIDLen = %d, internal/session accepts %d", MaxSessionIDLen, session.MaxIDLen)
 	}
 }
+
+// TestSessionLeftoversAreCleaned: what a process killed during a save or an
+// execution leaves in a session (temporary state files, the stage) is
+// removed by the next execution, and by Reset.
+func TestSessionLeftoversAreCleaned(t *testing.T) {
+	st, _ := newStore(t)
+	ctx := context.Background()
+	s := mustCreate(t, st, SessionConfig{AutoPersistGlobals: true})
+	wantOutcome(t, execIn(t, s, "x = 1"), OutcomeOK)
+	plant := func() []string {
+		tmp := filepath.Join(s.stateDir(), session.StateFile+".tmp-123")
+		if err := os.WriteFile(tmp, make([]byte, 1<<20), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		stage := filepath.Join(s.stageDir(), "out")
+		if err := os.MkdirAll(filepath.Dir(stage), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(stage, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return []string{tmp, s.stageDir()}
+	}
+	left := plant()
+	res := execIn(t, s, "print(x)")
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "1\n" {
+		t.Fatalf("stdout %q", res.Stdout)
+	}
+	for _, p := range left {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s survived an execution", p)
+		}
+	}
+	left = plant()
+	if err := s.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range left {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s survived Reset", p)
+		}
+	}
+}

@@ -144,12 +144,27 @@ func EmptyWorkspace(dir string) (int64, error) {
 	return freed, os.MkdirAll(ws, 0o700)
 }
 
-// ClearState discards the saved globals in the session directory dir.
+// ClearState discards the saved globals in the session directory dir,
+// with what an interrupted save or execution left (temporary state files,
+// the stage).
 func ClearState(dir, id string) error {
 	if err := os.Remove(filepath.Join(StateDir(dir), StateFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("%w: clearing the state of session %s: %v", errs.Internal, id, err)
 	}
+	CleanLeftovers(dir)
 	return nil
+}
+
+// CleanLeftovers removes what a process killed during an execution or a
+// save of the session in dir left behind: temporary state files (written
+// then renamed over the state, so never the state itself) and the stage.
+// The caller holds the session's lock.
+func CleanLeftovers(dir string) {
+	tmps, _ := filepath.Glob(filepath.Join(StateDir(dir), StateFile+".tmp-*"))
+	for _, t := range tmps {
+		os.Remove(t)
+	}
+	os.RemoveAll(StageDir(dir))
 }
 
 // staleTempAge is how old a ".tmp-*" directory (a Make that crashed) must
