@@ -235,12 +235,20 @@ func classify(x *engine.Execution, p Policy, runErr error, res *Result) {
 }
 
 // guestErrorLine picks the last non-empty line of stderr (for Python the
-// exception line of the traceback) as the one-line reason, passing over the
-// notes the sandbox itself adds ("wasmsandbox: not persisted: ...").
+// exception line of the traceback, for JavaScript the exception above its
+// stack) as the one-line reason, passing over the notes the sandbox itself
+// adds ("wasmsandbox: not persisted: ...").
 func guestErrorLine(stderr string, code int) string {
 	lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
 	for i := len(lines) - 1; i >= 0; i-- {
-		if l := strings.TrimSpace(lines[i]); l != "" && !strings.HasPrefix(l, "wasmsandbox: ") {
+		l := strings.TrimSpace(lines[i])
+		// Indented "at ..." lines are a JavaScript stack; the exception is
+		// the line above them.
+		if l != lines[i] && strings.HasPrefix(l, "at ") {
+			continue
+		}
+		if l != "" && !strings.HasPrefix(l, "wasmsandbox: ") {
+			l = strings.TrimPrefix(l, "Uncaught ")
 			if len(l) > 300 {
 				l = l[:300] + "..."
 			}

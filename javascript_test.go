@@ -265,3 +265,21 @@ func TestJavaScriptContextCancel(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// The one-line error of an uncaught exception names the exception, as it
+// does for Python, not the stack frame below it.
+func TestJavaScriptErrorLineNamesTheException(t *testing.T) {
+	sb := newSandbox(t, JavaScript, Policy{})
+	for code, want := range map[string]string{
+		"let a = null; a.x":               "exit code 1: TypeError: cannot read property 'x' of null",
+		"let x = ;":                       "exit code 1: SyntaxError: unexpected token in expression: ';'",
+		"function f() { g() }\nf()":       "exit code 1: ReferenceError: g is not defined",
+		"throw new RangeError('too big')": "exit code 1: RangeError: too big",
+	} {
+		res := run(t, sb, code)
+		wantOutcome(t, res, OutcomeGuestError)
+		if res.Error != want {
+			t.Errorf("%q: error %q, want %q", code, res.Error, want)
+		}
+	}
+}
