@@ -283,3 +283,24 @@ func TestJavaScriptErrorLineNamesTheException(t *testing.T) {
 		}
 	}
 }
+
+// Result.Value is the script's completion value as a REPL shows it.
+func TestJavaScriptValue(t *testing.T) {
+	sb := newSandbox(t, JavaScript, Policy{})
+	for code, want := range map[string]string{
+		"1 + 1":                    "2",
+		"let x = {a: [1, 2]}; x":   "{ a: [ 1, 2 ] }",
+		"let y = 5;":               "",
+		"console.log('hi')":        "",
+		"'str'":                    "'str'",
+		"await Promise.resolve(7)": "7",
+		"import fs from 'fs'; 5":   "",                                                              // a module has no completion value
+		"'x'.repeat(20000)":        "'" + strings.Repeat("x", 10000) + "'... 10000 more characters", // inspect shortens it, as Node does
+	} {
+		res := run(t, sb, code)
+		wantOutcome(t, res, OutcomeOK)
+		if res.Value != want {
+			t.Errorf("%q: value %.60q, want %.60q", code, res.Value, want)
+		}
+	}
+}

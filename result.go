@@ -67,11 +67,12 @@ type Result struct {
 	Runtime Runtime `json:"runtime" jsonschema:"The language runtime that ran the code."`
 	// SessionID is the session the execution ran in, or empty.
 	SessionID string `json:"session_id" jsonschema:"The session the execution ran in, or empty."`
-	// Value is what a REPL or notebook cell would show for the code: the
-	// repr (Python) of its last statement when that is an expression whose
-	// value is not None, capped at MaxValueBytes; empty otherwise. It is
+	// Value is what a REPL or notebook cell would show for the code,
+	// capped at MaxValueBytes: for Python the repr of its last statement
+	// when that is an expression whose value is not None, for JavaScript
+	// the inspected completion value of a script; empty otherwise. It is
 	// never written to stdout.
-	Value string `json:"value" jsonschema:"The repr of the value of the code's last statement when that is an expression (what a REPL or notebook cell shows), capped; empty when the code does not end in an expression, its value is None, or it raised. Never written to stdout."`
+	Value string `json:"value" jsonschema:"What a REPL or notebook cell shows for the code, capped: the repr (Python) or inspected form (JavaScript) of the value of its last expression statement; empty when the code does not end in an expression, the value is None or undefined, or the code raised. Never written to stdout."`
 	// Error is a one-line human reason when Success is false, else empty.
 	Error string `json:"error" jsonschema:"A one-line human reason when success is false, else empty."`
 	// GlobalsNotPersisted names the globals that a session with

@@ -111,13 +111,17 @@ func (x *Execution) takeValue(c *wasmtime.Caller, iovs, nwritten int32) bool {
 	if !ok || !ok2 || !bytes.HasPrefix(buf, []byte(ValueMagic)) || x.Value != "" {
 		return false
 	}
-	v := buf[len(ValueMagic):]
-	if len(v) > MaxValueBytes {
-		v = append(trimPartialRune(v[:MaxValueBytes-3:MaxValueBytes-3]), "..."...)
-	}
-	x.Value = string(v)
+	x.SetValue(string(buf[len(ValueMagic):]))
 	binary.LittleEndian.PutUint32(cnt, uint32(len(buf)))
 	return true
+}
+
+// SetValue keeps v, capped at MaxValueBytes, as the execution's value.
+func (x *Execution) SetValue(v string) {
+	if len(v) > MaxValueBytes {
+		v = string(trimPartialRune([]byte(v[:MaxValueBytes-3]))) + "..."
+	}
+	x.Value = v
 }
 
 // MaxValueBytes caps Execution.Value.

@@ -67,6 +67,7 @@ func Run(x *engine.Execution, mod *wasmtime.Module) error {
 	if x.JS.OutOfMemory {
 		x.MemoryDenied = true
 	}
+	x.SetValue(x.JS.Value)
 	if g != nil && err == nil && !x.MemoryDenied {
 		// The guest ended by itself (not stopped by a limit).
 		g.AddNotKept(x.JS.NotKept)

@@ -79,6 +79,11 @@ func (r *run) eventLoop() (int, error) {
 			r.writeOut(2, "Warning: Detected unsettled top-level await\n")
 			return 13, nil
 		}
+		if state == 1 && !r.module {
+			if err := r.takeCompletion(); err != nil {
+				return 0, err
+			}
+		}
 	}
 	f, thrown, code, err := r.callLoopNum(loopExitCode)
 	if thrown {
@@ -126,4 +131,32 @@ func (r *run) sleep(d time.Duration) error {
 	}
 	time.Sleep(d)
 	return nil
+}
+
+// takeCompletion sets Host.Value to the inspected completion value of the
+// script, which has run to the end.
+func (r *run) takeCompletion() error {
+	res, err := r.i32("qjs_promise_result", r.mainProm)
+	if err != nil {
+		return err
+	}
+	s, err := r.callFn(r.loopFns[loopCompletion], res)
+	if err != nil {
+		return err
+	}
+	if err := r.freeValue(res); err != nil {
+		return err
+	}
+	if exc, err := r.isException(s); err != nil || exc {
+		if exc {
+			r.dropException()
+		}
+		return err
+	}
+	v, err := r.str(s)
+	if err != nil {
+		return err
+	}
+	r.h.Value = v
+	return r.freeValue(s)
 }

@@ -81,6 +81,10 @@ type Host struct {
 	// OutOfMemory is set by Run when the guest ended with an uncaught
 	// out-of-memory error, i.e. it needed more than MemoryLimit.
 	OutOfMemory bool
+	// Value is the inspected completion value of a script that ran to its
+	// end (what a REPL shows), empty when it is undefined or the code is
+	// a module.
+	Value string
 	// StateSaved is set by Run when StateOut holds the globals to keep: a
 	// JSON object mapping each global's name to its value.
 	StateSaved bool

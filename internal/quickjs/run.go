@@ -29,6 +29,7 @@ type run struct {
 	loop      int32   // box: the object returned by the prelude
 	loopFns   []int32 // boxes: next, fire, report, exitCode
 	mainProm  int32   // box: promise of the main module / async script, or 0
+	module    bool    // the user's code runs as an ES module
 	mainObj   int32
 	rejected  []rejection
 	lastFSErr error
@@ -54,6 +55,7 @@ const (
 	loopExitCode
 	loopPersistBegin
 	loopPersistSave
+	loopCompletion
 	loopCount
 )
 
@@ -127,6 +129,7 @@ func (r *run) execute(code string) (int, error) {
 // evalMain evaluates the user's code, as a module or as a script, and runs
 // the event loop.
 func (r *run) evalMain(code string, module bool) (int, error) {
+	r.module = module
 	// Scripts are evaluated with top-level await allowed (their top-level
 	// declarations are still globals).
 	flags := int32(evalAsync)

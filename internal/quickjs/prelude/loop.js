@@ -9,5 +9,11 @@
     const c = exitCode === undefined ? 0 : Number(exitCode);
     return Number.isFinite(c) ? (c | 0) & 0xff : 0;
   }
-  return [loopNext, loopFire, report, finalExitCode, persist.begin, persist.save];
+  function completion(r) {
+    // An async script's promise resolves to { value }: the script's
+    // completion value, which a REPL would show (nothing for undefined).
+    const v = r !== null && typeof r === 'object' && 'value' in r ? r.value : undefined;
+    return v === undefined ? '' : inspect(v);
+  }
+  return [loopNext, loopFire, report, finalExitCode, persist.begin, persist.save, completion];
 })
