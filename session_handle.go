@@ -168,7 +168,7 @@ func (s *wasmSandbox) executeInSession(ctx context.Context, sess *Session, code 
 			ErrWorkspaceFull, sess.id, err)
 	}
 	if used > p.WorkspaceMaxBytes {
-		return nil, fmt.Errorf("%w: session %s: the workspace holds %d bytes, over workspace_max_bytes (%d); remove files (Session.RemoveFile, or reset the session) and try again",
+		return nil, fmt.Errorf("%w: session %s: the workspace holds %d bytes, over workspace_max_bytes (%d); remove files (Session.RemoveFile in Go, the MCP tool delete_file, or `wasmsandbox session rm-file`), or reset the session, and try again",
 			ErrWorkspaceFull, sess.id, used, p.WorkspaceMaxBytes)
 	}
 

@@ -29,6 +29,7 @@ const sessionUsage = `Usage:
   wasmsandbox session ls ID [DIR] [--json]
   wasmsandbox session put ID LOCAL [REMOTE] [--json]
   wasmsandbox session get ID REMOTE [LOCAL] [--json]
+  wasmsandbox session rm-file ID REMOTE [--json]
 
 A session keeps a workspace (mounted at /app) from one run to the next, and with
 --auto-persist-globals the program's global variables too. Run code in one with
@@ -46,6 +47,7 @@ Subcommands:
   ls       list the files of a session's workspace, recursively, with sizes
   put      copy a local file ("-" for standard input) into the workspace
   get      copy a file out of the workspace ("-" for standard output)
+  rm-file  delete a file or directory from the workspace
 
 Every subcommand takes --sessions-dir DIR (default: $WASMSANDBOX_SESSIONS_DIR,
 else $XDG_DATA_HOME/wasmsandbox/sessions, else ~/.local/share/wasmsandbox/sessions)
@@ -57,15 +59,16 @@ Run 'wasmsandbox session SUBCOMMAND --help' for its flags.
 // sessionCmd implements `wasmsandbox session`.
 func sessionCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return runSubcommand("session", sessionUsage, map[string]subcommand{
-		"create": func(args []string) int { return sessionCreate(ctx, args, stdout, stderr) },
-		"list":   func(args []string) int { return sessionList(args, stdout, stderr) },
-		"info":   func(args []string) int { return sessionInfo(args, stdout, stderr) },
-		"rm":     func(args []string) int { return sessionRm(ctx, args, stdout, stderr) },
-		"reset":  func(args []string) int { return sessionReset(ctx, args, stdout, stderr) },
-		"prune":  func(args []string) int { return sessionPrune(ctx, args, stdout, stderr) },
-		"ls":     func(args []string) int { return sessionLs(args, stdout, stderr) },
-		"put":    func(args []string) int { return sessionPut(ctx, args, stdin, stdout, stderr) },
-		"get":    func(args []string) int { return sessionGet(args, stdout, stderr) },
+		"create":  func(args []string) int { return sessionCreate(ctx, args, stdout, stderr) },
+		"list":    func(args []string) int { return sessionList(args, stdout, stderr) },
+		"info":    func(args []string) int { return sessionInfo(args, stdout, stderr) },
+		"rm":      func(args []string) int { return sessionRm(ctx, args, stdout, stderr) },
+		"reset":   func(args []string) int { return sessionReset(ctx, args, stdout, stderr) },
+		"prune":   func(args []string) int { return sessionPrune(ctx, args, stdout, stderr) },
+		"ls":      func(args []string) int { return sessionLs(args, stdout, stderr) },
+		"put":     func(args []string) int { return sessionPut(ctx, args, stdin, stdout, stderr) },
+		"get":     func(args []string) int { return sessionGet(args, stdout, stderr) },
+		"rm-file": func(args []string) int { return sessionRmFile(ctx, args, stdout, stderr) },
 	}, args, stdout, stderr)
 }
 

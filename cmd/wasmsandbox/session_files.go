@@ -102,6 +102,26 @@ func sessionPut(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	return exitOK
 }
 
+func sessionRmFile(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	f := newSessionFlags("rm-file", "ID REMOTE [flags]",
+		"Deletes the file, link or directory REMOTE from the session's workspace (to\nmake room when it is full, say). The workspace itself cannot be deleted: use\n'wasmsandbox session reset'.")
+	pos, status, ok := f.parseArgs(args, stdout, stderr, 2, 2)
+	if !ok {
+		return status
+	}
+	s, status, ok := f.open(pos[0], stderr)
+	if !ok {
+		return status
+	}
+	if err := s.RemoveFile(ctx, pos[1]); err != nil {
+		return f.report(stderr, err)
+	}
+	if f.json {
+		return printJSON(stdout, stderr, f.cmd, map[string]any{"session_id": s.ID(), "path": workspacePath(pos[1]), "deleted": true})
+	}
+	return exitOK
+}
+
 // readLocal reads a local regular file of at most limit (+1) bytes; a
 // larger one is refused without reading it.
 func readLocal(name string, limit int64) ([]byte, error) {

@@ -74,6 +74,11 @@ func TestSessionCommands(t *testing.T) {
 	if got["content"] != "a,b\n" || got["path"] != "data/in.csv" {
 		t.Errorf("get --json = %v", got)
 	}
+	runCLI(t, "", session("rm-file", "s1", "std.txt")...).want(t, exitOK)
+	runCLI(t, "", session("rm-file", "s1", "std.txt")...).want(t, exitUsage)
+	if c := runCLI(t, "", session("ls", "s1")...).want(t, exitOK); strings.Contains(c.stdout, "std.txt") {
+		t.Errorf("rm-file left std.txt:\n%s", c.stdout)
+	}
 	dest := filepath.Join(t.TempDir(), "out.txt")
 	runCLI(t, "", session("get", "s1", "a.txt", dest)...).want(t, exitOK)
 	if data, err := os.ReadFile(dest); err != nil || string(data) != "hi" {
@@ -82,7 +87,7 @@ func TestSessionCommands(t *testing.T) {
 
 	var info sandbox.SessionInfo
 	runCLI(t, "", session("info", "s1", "--json")...).want(t, exitOK).decodeJSON(t, &info)
-	if info.Executions != 2 || info.WorkspaceBytes != 2+4+10 || info.StateBytes == 0 {
+	if info.Executions != 2 || info.WorkspaceBytes != 2+4 || info.StateBytes == 0 {
 		t.Errorf("info = %+v", info)
 	}
 	if c := runCLI(t, "", session("info", "s1")...).want(t, exitOK); !strings.Contains(c.stdout, "executions:   2") {

@@ -70,7 +70,7 @@ func (s *server) addSessionTools(srv *mcp.Server) {
 		Name:  "create_session",
 		Title: "Create a session",
 		Description: "Create a session: a workspace directory (" + ws + ") that keeps its files between execute_code calls, so multi-step work can build on earlier steps. " +
-			"Pass the returned session_id to execute_code, list_files, read_file, write_file, get_workspace_info, reset_workspace and destroy_session. " +
+			"Pass the returned session_id to execute_code, list_files, read_file, write_file, delete_file, get_workspace_info, reset_workspace and destroy_session. " +
 			"With auto_persist_globals, global variables are kept too (Python: values that can be pickled; JavaScript: JSON values); otherwise save what you need to files. " +
 			"fuel_budget, memory_bytes and timeout_seconds set the limits of every execution in the session, at most the server's maximums (omit them for the maximums); they cannot change later. " +
 			fmt.Sprintf("A session unused for %s is deleted with its files; at most %d sessions exist at once, so destroy sessions you no longer need.", ttl, s.cfg.MaxSessions),
@@ -110,6 +110,13 @@ func (s *server) addSessionTools(srv *mcp.Server) {
 		InputSchema: win,
 		Annotations: &mcp.ToolAnnotations{Title: "Write a file into a session", DestructiveHint: boolPtr(true), IdempotentHint: true, OpenWorldHint: boolPtr(false)},
 	}, s.writeFile)
+
+	addTool(srv, s.log, &mcp.Tool{
+		Name:        "delete_file",
+		Title:       "Delete a file from a session",
+		Description: "Delete a file, a link or a whole directory from a session's workspace (" + ws + "), for instance to make room when the workspace is full. The workspace itself cannot be deleted: use reset_workspace to empty it.",
+		Annotations: &mcp.ToolAnnotations{Title: "Delete a file from a session", DestructiveHint: boolPtr(true), IdempotentHint: false, OpenWorldHint: boolPtr(false)},
+	}, s.deleteFile)
 
 	addTool(srv, s.log, &mcp.Tool{
 		Name:        "get_workspace_info",

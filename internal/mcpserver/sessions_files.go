@@ -12,7 +12,7 @@ import (
 	"github.com/wasmsandbox/sandbox/internal/vfs"
 )
 
-// The workspace tools: list_files, read_file, write_file and
+// The workspace tools: list_files, read_file, write_file, delete_file and
 // reset_workspace.
 
 // FileInput is the arguments of read_file.
@@ -65,6 +65,13 @@ type WriteFileOutput struct {
 	SessionID    string `json:"session_id" jsonschema:"The session."`
 	Path         string `json:"path" jsonschema:"The file, as given."`
 	BytesWritten int64  `json:"bytes_written" jsonschema:"How many bytes the file now holds."`
+}
+
+// DeleteFileOutput is the result of delete_file.
+type DeleteFileOutput struct {
+	SessionID  string `json:"session_id" jsonschema:"The session."`
+	Path       string `json:"path" jsonschema:"The file or directory, as given."`
+	BytesFreed int64  `json:"bytes_freed" jsonschema:"How many bytes the deleted files held."`
 }
 
 // ResetWorkspaceOutput is the result of reset_workspace.
@@ -178,6 +185,26 @@ func (s *server) writeFile(ctx context.Context, in *WriteFileInput) (*WriteFileO
 		return nil, s.fileError(in.SessionID, sess.Policy().GuestWorkspace, "write", in.Path, err)
 	}
 	return &WriteFileOutput{SessionID: in.SessionID, Path: in.Path, BytesWritten: int64(len(data))}, nil
+}
+
+// deleteFile implements delete_file.
+func (s *server) deleteFile(ctx context.Context, in *FileInput) (*DeleteFileOutput, error) {
+	if err := checkPath(in.Path); err != nil {
+		return nil, err
+	}
+	sess, err := s.openSession(ctx, in.SessionID)
+	if err != nil {
+		return nil, err
+	}
+	out := &DeleteFileOutput{SessionID: in.SessionID, Path: in.Path}
+	before, _ := sess.Info()
+	if err := sess.RemoveFile(ctx, in.Path); err != nil {
+		return nil, s.fileError(in.SessionID, sess.Policy().GuestWorkspace, "delete", in.Path, err)
+	}
+	if after, err := sess.Info(); err == nil && before.WorkspaceBytes >= after.WorkspaceBytes {
+		out.BytesFreed = before.WorkspaceBytes - after.WorkspaceBytes
+	}
+	return out, nil
 }
 
 // resetWorkspace implements reset_workspace.

@@ -110,7 +110,7 @@ func (s *server) sessionError(id, what string, err error) error {
 	case errors.Is(err, sandbox.ErrSessionNotFound):
 		return s.noSession(id)
 	case errors.Is(err, sandbox.ErrWorkspaceFull):
-		return fmt.Errorf("%v; delete files (with execute_code) or call reset_workspace", err)
+		return fmt.Errorf("%v; delete files (with delete_file or execute_code) or call reset_workspace", err)
 	case errors.Is(err, sandbox.ErrSessionCorrupt):
 		return fmt.Errorf("%v; destroy the session and create a new one", err)
 	case errors.Is(err, sandbox.ErrCancelled):

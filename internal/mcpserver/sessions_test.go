@@ -78,6 +78,14 @@ func TestSessionLifecycle(t *testing.T) {
 	if res.Stdout != "ü\n" {
 		t.Errorf("code reads %q from the written file", res.Stdout)
 	}
+	var df DeleteFileOutput
+	callOK(t, cs, "delete_file", map[string]any{"session_id": id, "path": "in"}, &df)
+	if df.Path != "in" || df.BytesFreed != int64(len(`{"k": "ü"}`)) {
+		t.Errorf("delete_file = %+v", df)
+	}
+	if miss := callBadFile(t, cs, "delete_file", map[string]any{"session_id": id, "path": "in/config.json"}); !strings.Contains(miss, "ENOENT") {
+		t.Errorf("deleting a deleted file: %q", miss)
+	}
 
 	var gi SessionInfo
 	callOK(t, cs, "get_workspace_info", map[string]any{"session_id": id}, &gi)
@@ -393,4 +401,15 @@ func TestServe(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, id)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("session directory: %v", err)
 	}
+}
+
+// callBadFile calls a file tool that must fail with a tool error, and
+// returns its text.
+func callBadFile(t *testing.T, cs *mcp.ClientSession, name string, args any) string {
+	t.Helper()
+	res, err := call(t, cs, name, args)
+	if err != nil || !res.IsError {
+		t.Fatalf("%s(%v) = %v, %+v; want a tool error", name, args, err, res)
+	}
+	return text(res)
 }
