@@ -49,6 +49,7 @@ type mcpOptions struct {
 	sessionTTL    durationFlag
 	maxConcurrent int
 	maxFileBytes  byteSizeFlag
+	outputBudget  byteSizeFlag
 	mounts        listFlag
 	home          string
 	logFile       string
@@ -62,6 +63,7 @@ func mcpCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		maxSessions:  mcpserver.DefaultMaxSessions,
 		sessionTTL:   durationFlag(mcpserver.DefaultSessionTTL),
 		maxFileBytes: byteSizeFlag(mcpserver.DefaultMaxFileBytes),
+		outputBudget: byteSizeFlag(mcpserver.DefaultOutputBudget),
 		logLevel:     "info",
 	}
 	fs := newFlagSet("mcp", "[flags]", mcpAbout)
@@ -72,6 +74,7 @@ func mcpCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	fs.Var(&o.sessionTTL, "session-ttl", "delete sessions unused for `DUR`, e.g. 30m, 2h, 24h (applies to every session in the directory)")
 	fs.IntVar(&o.maxConcurrent, "max-concurrent", 0, "most executions running at once, `N`; more calls wait (default: the number of CPUs)")
 	fs.Var(&o.maxFileBytes, "max-file-bytes", "largest file read_file returns and write_file accepts, in `BYTES` (e.g. 1MiB)")
+	fs.Var(&o.outputBudget, "output-budget", "keep at most `BYTES` of each of stdout and stderr in execute_code results (head and tail,\nwith a line saying what was left out; in a session the whole output is saved to /app/.output/)")
 	fs.Var(&o.mounts, "mount", "show host directory HOST to every execution at guest path GUEST, read-only\n(`HOST:GUEST`; repeatable; added to the policy's mounts)")
 	fs.StringVar(&o.home, "home", "", "runtime and compiled-module `DIR` (default: $WASMSANDBOX_HOME, else the user cache dir + /wasmsandbox)")
 	fs.StringVar(&o.logFile, "log-file", "", "append logs (JSON lines) to `FILE` instead of writing them to standard error")
@@ -165,6 +168,7 @@ func mcpCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		SessionTTL:    time.Duration(o.sessionTTL),
 		MaxConcurrent: o.maxConcurrent,
 		MaxFileBytes:  int64(o.maxFileBytes),
+		OutputBudget:  int(o.outputBudget),
 		RuntimeHome:   o.home,
 		AutoInstall:   !o.noInstall,
 		Logger:        logger,

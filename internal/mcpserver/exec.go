@@ -251,6 +251,7 @@ func (s *server) executeCode(ctx context.Context, in *ExecuteCodeInput) (*sandbo
 	if !settled(err) {
 		return nil, s.internalError("the server could not run the code", err)
 	}
+	s.trimOutput(ctx, res, nil)
 	return res, err
 }
 

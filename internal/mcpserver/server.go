@@ -97,6 +97,11 @@ type Config struct {
 	// accepts (default DefaultMaxFileBytes).
 	MaxFileBytes int64
 
+	// OutputBudget is how many bytes of each of stdout and stderr an
+	// execute_code result keeps: the head and the tail, with a line that
+	// says what was left out (default DefaultOutputBudget; negative: all).
+	OutputBudget int
+
 	// RuntimeHome is the directory of installed runtimes and compiled
 	// modules (default: $WASMSANDBOX_HOME, else the user cache directory +
 	// /wasmsandbox).

@@ -164,6 +164,7 @@ func (s *server) executeInSession(ctx context.Context, in *ExecuteCodeInput, rt 
 	if !settled(err) {
 		return nil, s.sessionError(in.SessionID, "run the code", err)
 	}
+	s.trimOutput(ctx, res, sess)
 	return res, err
 }
 
