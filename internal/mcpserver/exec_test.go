@@ -20,7 +20,7 @@ import (
 // allTools is every tool the server offers, in DESIGN.md's order.
 var allTools = []string{
 	"execute_code", "list_runtimes", "create_session", "destroy_session",
-	"list_files", "read_file", "write_file", "get_workspace_info", "reset_workspace",
+	"list_files", "read_file", "write_file", "delete_file", "get_workspace_info", "reset_workspace",
 }
 
 func TestListTools(t *testing.T) {

@@ -78,12 +78,13 @@ func TestSessionLifecycle(t *testing.T) {
 	if res.Stdout != "ü\n" {
 		t.Errorf("code reads %q from the written file", res.Stdout)
 	}
+	callOK(t, cs, "write_file", map[string]any{"session_id": id, "path": "gone/x.txt", "content": "12345"}, &wf)
 	var df DeleteFileOutput
-	callOK(t, cs, "delete_file", map[string]any{"session_id": id, "path": "in"}, &df)
-	if df.Path != "in" || df.BytesFreed != int64(len(`{"k": "ü"}`)) {
+	callOK(t, cs, "delete_file", map[string]any{"session_id": id, "path": "gone"}, &df)
+	if df.Path != "gone" || df.BytesFreed != 5 {
 		t.Errorf("delete_file = %+v", df)
 	}
-	if miss := callBadFile(t, cs, "delete_file", map[string]any{"session_id": id, "path": "in/config.json"}); !strings.Contains(miss, "ENOENT") {
+	if miss := callBadFile(t, cs, "delete_file", map[string]any{"session_id": id, "path": "gone/x.txt"}); !strings.Contains(miss, "no such file") {
 		t.Errorf("deleting a deleted file: %q", miss)
 	}
 
