@@ -151,3 +151,13 @@ func TestPythonValueOfTheLastExpression(t *testing.T) {
 		t.Fatalf("MaxValueBytes = %d, the engine caps at %d", MaxValueBytes, engine.MaxValueBytes)
 	}
 }
+
+// Tracebacks through the standard library name the modules where they are
+// in the sandbox (inside the zip), not the machine the runtime was built on.
+func TestPythonTracebackPaths(t *testing.T) {
+	res := run(t, newSandbox(t, Python, Policy{}), "import json, os\ntry:\n    os.listdir('/nope')\nexcept OSError:\n    pass\njson.loads('{bad')")
+	wantOutcome(t, res, OutcomeGuestError)
+	if !strings.Contains(res.Stderr, `File "/usr/local/lib/python312.zip/json/decoder.pyc", line`) || strings.Contains(res.Stderr, "/wlr/") {
+		t.Fatalf("stderr %s", res.Stderr)
+	}
+}

@@ -7,7 +7,7 @@
 # function and leaves no names behind.
 
 
-def __wasmsandbox_compat():
+def __wasmsandbox_compat(fix_loaded=False):
     import sys, types
 
     def fix_threading(threading):
@@ -139,6 +139,35 @@ def __wasmsandbox_compat():
         hashlib.pbkdf2_hmac = pbkdf2_hmac
         hashlib.__all__ = tuple(hashlib.__all__) + ("pbkdf2_hmac",)
 
+    # Tracebacks: the standard library's code carries the build machine's
+    # paths; show the path each module has here, inside the zip. (The zip
+    # holds compiled modules only, so no source line can be shown.)
+    import gc, zipimport
+
+    build = "/wlr/build-staging/python/v3.12.0-aio/checkout/Lib/"
+    here = sys.prefix + "/lib/python%d%d.zip/" % sys.version_info[:2]
+
+    def fix_code(code):
+        consts = tuple(fix_code(c) if isinstance(c, types.CodeType) else c for c in code.co_consts)
+        name = code.co_filename
+        if name.startswith(build):
+            name = here + name[len(build):] + ("c" if name.endswith(".py") else "")
+        return code.replace(co_filename=name, co_consts=consts)
+
+    get_module_code = zipimport._get_module_code
+
+    def _get_module_code(self, fullname):
+        code, ispackage, modpath = get_module_code(self, fullname)
+        return fix_code(code), ispackage, modpath
+
+    zipimport._get_module_code = _get_module_code
+    # The modules loaded before this ran: worth the walk only at snapshot
+    # build time (a cold start would pay for it on every run).
+    if fix_loaded:
+        for f in gc.get_objects():
+            if isinstance(f, types.FunctionType) and f.__code__.co_filename.startswith(build):
+                f.__code__ = fix_code(f.__code__)
+
     fixes = {"threading": fix_threading, "concurrent.futures": fix_futures, "socket": fix_socket,
              "asyncio": fix_asyncio, "hashlib": fix_hashlib}
 
@@ -179,5 +208,5 @@ def __wasmsandbox_compat():
     sys.meta_path.insert(0, Finder)
 
 
-__wasmsandbox_compat()
+__wasmsandbox_compat(globals().get("WASMSANDBOX_SNAPSHOT", False))
 del __wasmsandbox_compat

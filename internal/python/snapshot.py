@@ -14,7 +14,7 @@ def __wasmsandbox_init():
     import sys, types
     boot, persist_src, compat_src = sys.argv[1], sys.argv[2], sys.argv[3]
     del sys.argv[1:]
-    exec(compile(compat_src, "<wasmsandbox-compat>", "exec"), {"__name__": "_wasmsandbox_compat"})
+    exec(compile(compat_src, "<wasmsandbox-compat>", "exec"), {"__name__": "_wasmsandbox_compat", "WASMSANDBOX_SNAPSHOT": True})
     m = types.ModuleType("_wasmsandbox")
     exec(compile(boot, "<wasmsandbox-bootstrap>", "exec"), m.__dict__)
     m.persist_code = compile(persist_src, "<wasmsandbox-persist>", "exec")
