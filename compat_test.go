@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -159,5 +160,36 @@ func TestPythonTracebackPaths(t *testing.T) {
 	wantOutcome(t, res, OutcomeGuestError)
 	if !strings.Contains(res.Stderr, `File "/usr/local/lib/python312.zip/json/decoder.pyc", line`) || strings.Contains(res.Stderr, "/wlr/") {
 		t.Fatalf("stderr %s", res.Stderr)
+	}
+}
+
+func TestStdin(t *testing.T) {
+	in := []byte("first line\nsecond ünïcode\n")
+	for code, want := range map[string]string{
+		"print(repr(input()), repr(input()))":      "'first line' 'second ünïcode'\n",
+		"import sys\nprint(len(sys.stdin.read()))": "26\n",
+	} {
+		res := run(t, newSandbox(t, Python, Policy{}, WithStdin(in)), code)
+		wantOutcome(t, res, OutcomeOK)
+		if res.Stdout != want {
+			t.Errorf("python %q: stdout %q, want %q", code, res.Stdout, want)
+		}
+	}
+	res := run(t, newSandbox(t, Python, Policy{}), "print(input())")
+	if res.Outcome != OutcomeGuestError || !strings.Contains(res.Error, "EOFError") {
+		t.Errorf("no stdin: %s %q", res.Outcome, res.Error)
+	}
+	for code, want := range map[string]string{
+		"console.log(require('fs').readFileSync(0, 'utf8').split('\\n')[1])":                                                                         "second ünïcode\n",
+		"let s = ''; process.stdin.setEncoding('utf8'); process.stdin.on('data', d => s += d); process.stdin.on('end', () => console.log(s.length))": "26\n",
+	} {
+		res := run(t, newSandbox(t, JavaScript, Policy{}, WithStdin(in)), code)
+		wantOutcome(t, res, OutcomeOK)
+		if res.Stdout != want {
+			t.Errorf("javascript %q: stdout %q, want %q", code, res.Stdout, want)
+		}
+	}
+	if _, err := New(Python, WithStdin(make([]byte, MaxStdinBytes+1)), WithRuntimeDir(testHome)); !errors.Is(err, ErrCodeTooLarge) {
+		t.Errorf("oversized stdin: %v", err)
 	}
 }

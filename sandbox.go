@@ -89,6 +89,7 @@ type options struct {
 	stdout      io.Writer
 	stderr      io.Writer
 	sessionID   string
+	stdin       []byte
 	// session, when set by WithSession, runs every Execute in it.
 	session *Session
 	// policySet records that WithPolicy was given.
@@ -132,6 +133,15 @@ func WithOutput(stdout, stderr io.Writer) Option {
 	return func(o *options) { o.stdout = stdout; o.stderr = stderr }
 }
 
+// MaxStdinBytes caps what WithStdin may give the guest (16 MiB).
+const MaxStdinBytes = 16 << 20
+
+// WithStdin makes data the guest's standard input in every Execute
+// (Python's input() and sys.stdin, JavaScript's fs.readFileSync(0));
+// without it the guest reads nothing. More than MaxStdinBytes is refused
+// by New with ErrCodeTooLarge.
+func WithStdin(data []byte) Option { return func(o *options) { o.stdin = data } }
+
 // New returns a Sandbox for runtime rt. It validates the policy (errors
 // wrap ErrInvalidPolicy and name every bad field) and loads the runtime's
 // compiled module, compiling it once per machine and caching it on disk.
@@ -144,6 +154,9 @@ func New(rt Runtime, opts ...Option) (Sandbox, error) {
 	case Python, JavaScript:
 	default:
 		return nil, fmt.Errorf("%w: %q (use %q or %q)", ErrUnknownRuntime, rt, Python, JavaScript)
+	}
+	if len(o.stdin) > MaxStdinBytes {
+		return nil, fmt.Errorf("%w: %d bytes of stdin exceed %d; give less input, or write it to a workspace file", ErrCodeTooLarge, len(o.stdin), MaxStdinBytes)
 	}
 	p := o.policy.WithDefaults()
 	if o.session != nil {
@@ -226,6 +239,7 @@ func (g *guestRuntime) spec(p Policy, code, ws string, globals *engine.Globals, 
 		GuestWorkspace: p.GuestWorkspace,
 		Env:            p.Env,
 		Argv:           p.Argv,
+		Stdin:          o.stdin,
 		Globals:        globals,
 	}
 	for _, m := range p.Mounts {

@@ -36,6 +36,12 @@ extern void wasmtime_pooling_allocation_config_linear_memory_keep_resident_set(w
 extern void wasmtime_pooling_allocation_config_table_elements_set(wasmtime_pooling_allocation_config_t *, size_t);
 extern void wasmtime_pooling_allocation_config_max_core_instance_size_set(wasmtime_pooling_allocation_config_t *, size_t);
 extern void wasmtime_pooling_allocation_strategy_set(wasm_config_t *, const wasmtime_pooling_allocation_config_t *);
+typedef struct wasm_byte_vec_t {
+  size_t size;
+  char *data;
+} wasm_byte_vec_t;
+extern void wasm_byte_vec_new(wasm_byte_vec_t *out, size_t size, const char *data);
+extern void wasi_config_set_stdin_bytes(wasi_config_t *config, wasm_byte_vec_t *binary);
 extern int wsbEpochExpired(uintptr_t handle);
 extern void wsbWrite(uintptr_t handle, unsigned char *buf, size_t len);
 
@@ -76,4 +82,10 @@ void wsb_config_pooling(void *config, uint32_t slots, size_t max_memory, size_t 
   wasmtime_pooling_allocation_config_max_core_instance_size_set(p, 4 << 20);
   wasmtime_pooling_allocation_strategy_set((wasm_config_t *)config, p);
   wasmtime_pooling_allocation_config_delete(p);
+}
+
+void wsb_set_stdin(void *config, const char *data, size_t len) {
+  wasm_byte_vec_t v;
+  wasm_byte_vec_new(&v, len, data);
+  wasi_config_set_stdin_bytes((wasi_config_t *)config, &v);
 }

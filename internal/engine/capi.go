@@ -5,6 +5,7 @@ package engine
 // extern void wsb_set_epoch_callback(void *store, uintptr_t handle);
 // extern void wsb_set_output(void *config, uintptr_t out, uintptr_t err);
 // extern void wsb_config_pooling(void *config, uint32_t slots, size_t max_memory, size_t keep_resident);
+// extern void wsb_set_stdin(void *config, const char *data, size_t len);
 import "C"
 
 import (
@@ -134,5 +135,17 @@ func usePooling(cfg *wasmtime.Config, slots uint32, maxMemory, keepResident uint
 		return errLayout
 	}
 	C.wsb_config_pooling(cPtr(cfg), C.uint32_t(slots), C.size_t(maxMemory), C.size_t(keepResident))
+	return nil
+}
+
+// setStdin makes data the guest's standard input in config.
+func setStdin(config *wasmtime.WasiConfig, data []byte) error {
+	if !cPtrOK {
+		return errLayout
+	}
+	if len(data) == 0 {
+		return nil
+	}
+	C.wsb_set_stdin(cPtr(config), (*C.char)(unsafe.Pointer(&data[0])), C.size_t(len(data)))
 	return nil
 }

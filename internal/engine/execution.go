@@ -42,6 +42,9 @@ type Spec struct {
 	// Env and Argv are exactly what the guest gets.
 	Env  map[string]string
 	Argv []string
+	// Stdin is what the guest reads from its standard input (nothing when
+	// empty).
+	Stdin []byte
 	// Globals, when not nil, carries a session's saved globals in and out.
 	Globals *Globals
 	// Snapshot says that the runtime runs this execution from its

@@ -77,9 +77,13 @@ func wasiConfig(x *Execution) (*wasmtime.WasiConfig, error) {
 		vals[i] = s.Env[k]
 	}
 	c.SetEnv(keys, vals)
-	// stdin reads as empty; stdout and stderr go to the captures (see
-	// captureOutput, called by Run).
-	if err := c.SetStdinFile(os.DevNull); err != nil {
+	// stdin reads the spec's bytes, or nothing; stdout and stderr go to
+	// the captures (see captureOutput, called by Run).
+	if len(s.Stdin) > 0 {
+		if err := setStdin(c, s.Stdin); err != nil {
+			return nil, err
+		}
+	} else if err := c.SetStdinFile(os.DevNull); err != nil {
 		return nil, fmt.Errorf("%w: wasi stdin: %v", errs.Internal, err)
 	}
 	if err := c.PreopenDir(s.Workspace, s.GuestWorkspace, wasmtime.DIR_READ|wasmtime.DIR_WRITE, wasmtime.FILE_READ|wasmtime.FILE_WRITE); err != nil {

@@ -53,6 +53,7 @@ func Run(x *engine.Execution, mod *wasmtime.Module) error {
 		Interrupted:  x.Expired,
 		Now:          time.Now,
 		MaxStackSize: quickjs.MaxStackSizeLimit,
+		Stdin:        s.Stdin,
 	}
 	g := s.Globals
 	if g != nil {

@@ -25,6 +25,8 @@ type ExecuteCodeInput struct {
 	Language string `json:"language" jsonschema:"The language of the code: python or javascript. In a session it must be the session's language."`
 	// SessionID runs the code in that session.
 	SessionID string `json:"session_id,omitempty" jsonschema:"Run in this session (from create_session), keeping its files and, with auto_persist_globals, its globals. Omit to run in a fresh throwaway workspace."`
+	// Stdin is the program's standard input.
+	Stdin string `json:"stdin,omitempty" jsonschema:"Text the program reads from standard input (Python input() and sys.stdin, JavaScript fs.readFileSync(0) and process.stdin). Omit for none."`
 	limitArgs
 }
 
@@ -236,6 +238,9 @@ func (s *server) executeCode(ctx context.Context, in *ExecuteCodeInput) (*sandbo
 	if err := s.checkCode(in.Code, s.policy); err != nil {
 		return nil, err
 	}
+	if int64(len(in.Stdin)) > s.cfg.MaxFileBytes {
+		return nil, argError("stdin", "%d bytes is more than the %d bytes execute_code accepts; write the input to a file in a session (write_file) and read it from there", len(in.Stdin), s.cfg.MaxFileBytes)
+	}
 	if in.SessionID != "" {
 		return s.executeInSession(ctx, in, rt)
 	}
@@ -243,7 +248,7 @@ func (s *server) executeCode(ctx context.Context, in *ExecuteCodeInput) (*sandbo
 	if err != nil {
 		return nil, err
 	}
-	sb, err := sandbox.New(rt, s.options(p)...)
+	sb, err := sandbox.New(rt, append(s.options(p), sandbox.WithStdin([]byte(in.Stdin)))...)
 	if err != nil {
 		return nil, s.runtimeError(rt, err)
 	}

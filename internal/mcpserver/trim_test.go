@@ -48,3 +48,13 @@ func TestExecuteCodeTrimsOutput(t *testing.T) {
 		t.Fatalf("saved output: %q", res.Stdout)
 	}
 }
+
+func TestExecuteCodeStdin(t *testing.T) {
+	cs := connect(t, Config{})
+	var res sandbox.Result
+	callOK(t, cs, "execute_code", map[string]any{"language": "python", "code": "print(input()[::-1])", "stdin": "olleh\n"}, &res)
+	if res.Stdout != "hello\n" {
+		t.Fatalf("stdout %q", res.Stdout)
+	}
+	callBadArg(t, cs, "execute_code", map[string]any{"language": "python", "code": "pass", "stdin": strings.Repeat("x", int(DefaultMaxFileBytes)+1)}, "stdin")
+}

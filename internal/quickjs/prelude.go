@@ -205,5 +205,6 @@ func (r *run) config() string {
 		"env":      env,
 		"cwd":      r.h.Cwd,
 		"filename": r.resolve(r.filename),
+		"stdin":    string(r.h.Stdin),
 	})
 }

@@ -81,6 +81,8 @@ type Host struct {
 	// OutOfMemory is set by Run when the guest ended with an uncaught
 	// out-of-memory error, i.e. it needed more than MemoryLimit.
 	OutOfMemory bool
+	// Stdin is what the script reads from standard input (as UTF-8 text).
+	Stdin []byte
 	// Value is the inspected completion value of a script that ran to its
 	// end (what a REPL shows), empty when it is undefined or the code is
 	// a module.

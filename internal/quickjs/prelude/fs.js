@@ -78,6 +78,10 @@
   const fs = {
     readFileSync(p, opts) {
       const enc = encodingOf(opts);
+      if (p === 0 || p === '/dev/stdin') {
+        const b = Buffer.from(config.stdin);
+        return enc === null ? b : b.toString(enc);
+      }
       if (typeof p === 'number') throw fsErr('EBADF', 'read', String(p), 'bad file descriptor');
       p = toPath(p);
       if (enc !== null && normEnc(enc) === 'utf8') return check(host.fsRead(p, 1));

@@ -1,6 +1,34 @@
   // ---------------------------------------------------------------- process
   let exitCode;
   const env = Object.assign({}, config.env);
+  // Standard input is given whole with the call: 'data' (once, when there
+  // is any) and then 'end' are emitted after the script's synchronous code.
+  function stdinStream() {
+    const listeners = { data: [], end: [] };
+    let scheduled = false, encoding = null;
+    const s = {
+      fd: 0, isTTY: false,
+      setEncoding(enc) { encoding = enc; return s; },
+      resume() { return s; }, pause() { return s; },
+      read() { return null; },
+      on(ev, cb) {
+        if (listeners[ev]) listeners[ev].push(cb);
+        if (!scheduled) {
+          scheduled = true;
+          setTimeout(() => {
+            if (config.stdin !== '') {
+              const chunk = encoding ? config.stdin : Buffer.from(config.stdin);
+              for (const f of listeners.data) f(chunk);
+            }
+            for (const f of listeners.end) f();
+          }, 0);
+        }
+        return s;
+      },
+    };
+    s.once = s.addListener = s.on;
+    return s;
+  }
   const startNs = host.now();
   const stream = (fd) => ({
     fd,
@@ -32,7 +60,7 @@
     execPath: '/usr/local/bin/node',
     stdout: stream(1),
     stderr: stream(2),
-    stdin: { fd: 0, isTTY: false, on() { return this; }, read() { return null; } },
+    stdin: stdinStream(),
     cwd: () => cwd,
     chdir(d) {
       const p = toPath(d, 'directory');
