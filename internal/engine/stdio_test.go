@@ -37,17 +37,7 @@ func TestStdioWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	x := NewExecution(context.Background(), Spec{Timeout: 5 * time.Second, StdoutMax: 8, StderrMax: 100})
-	store := wasmtime.NewStoreWithData(eng.wt, x)
-	defer store.Close()
-	store.SetWasi(wasmtime.NewWasiConfig())
-	if err := store.SetFuel(1 << 30); err != nil {
-		t.Fatal(err)
-	}
-	store.SetEpochDeadline(1 << 62)
-	inst, err := eng.linker.Instantiate(store, mod)
-	if err != nil {
-		t.Fatal(err)
-	}
+	store, inst := testInstance(t, eng, x, mod)
 	call := func(name string, args ...any) int32 {
 		t.Helper()
 		r, err := inst.GetFunc(store, name).Call(store, args...)

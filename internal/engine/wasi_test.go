@@ -44,17 +44,7 @@ func callHostileWAT(t *testing.T, fn, sig, params string) (int32, error) {
 		t.Fatal(err)
 	}
 	x := &Execution{Ctx: context.Background(), Deadline: time.Now().Add(5 * time.Second)}
-	store := wasmtime.NewStoreWithData(eng.wt, x)
-	defer store.Close()
-	store.SetWasi(wasmtime.NewWasiConfig())
-	if err := store.SetFuel(1 << 30); err != nil {
-		t.Fatal(err)
-	}
-	store.SetEpochDeadline(1 << 62)
-	inst, err := eng.linker.Instantiate(store, mod)
-	if err != nil {
-		t.Fatal(err)
-	}
+	store, inst := testInstance(t, eng, x, mod)
 	r, err := inst.GetFunc(store, "run").Call(store)
 	if err != nil {
 		return 0, err
@@ -121,4 +111,22 @@ func TestFixedRandomIsFixed(t *testing.T) {
 	if string(a) != string(b) || string(a[:32]) == string(a[32:64]) {
 		t.Fatalf("fixed stream is not a fixed, varying stream: %x", a)
 	}
+}
+
+// testInstance instantiates mod on the shared linker in a store for x with
+// plenty of fuel and no deadline; the store is closed when the test ends.
+func testInstance(t *testing.T, eng *Engine, x *Execution, mod *wasmtime.Module) (*wasmtime.Store, *wasmtime.Instance) {
+	t.Helper()
+	store := wasmtime.NewStoreWithData(eng.wt, x)
+	t.Cleanup(store.Close)
+	store.SetWasi(wasmtime.NewWasiConfig())
+	if err := store.SetFuel(1 << 30); err != nil {
+		t.Fatal(err)
+	}
+	store.SetEpochDeadline(1 << 62)
+	inst, err := eng.linker.Instantiate(store, mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store, inst
 }

@@ -38,16 +38,7 @@ func fastStdio(m *wasmbin.Module) error {
 		return err
 	}
 	op := func(o wasmbin.Opcode) byte { return byte(o) }
-	uleb := func(b []byte, v uint32) []byte {
-		for {
-			c := byte(v & 0x7f)
-			v >>= 7
-			if v == 0 {
-				return append(b, c)
-			}
-			b = append(b, c|0x80)
-		}
-	}
+	uleb := func(b []byte, v uint32) []byte { return wasmbin.AppendULEB(b, uint64(v)) }
 	const (
 		i32Eq  = 0x46
 		i32Ne  = 0x47

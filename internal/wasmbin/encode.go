@@ -2,6 +2,10 @@ package wasmbin
 
 import "encoding/binary"
 
+// AppendULEB appends v to b as an unsigned LEB128 number, the encoding of
+// indices and immediates in function bodies.
+func AppendULEB(b []byte, v uint64) []byte { return appendULEB(b, v) }
+
 func appendULEB(b []byte, v uint64) []byte {
 	for {
 		c := byte(v & 0x7f)
