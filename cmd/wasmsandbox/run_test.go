@@ -208,11 +208,24 @@ func TestRunLanguageDetection(t *testing.T) {
 			t.Errorf("runtimeForFile(%q) = %s, %v; want %s, %v", tc.name, got, ok, tc.want, tc.ok)
 		}
 	}
-	if got := runtimeForShebang("#!/usr/bin/env node\nconsole.log(1)"); got != sandbox.JavaScript {
-		t.Errorf("node shebang: %s", got)
-	}
-	if got := runtimeForShebang("#!/usr/bin/env python3\nprint(1)"); got != sandbox.Python {
-		t.Errorf("python shebang: %s", got)
+	for code, want := range map[string]sandbox.Runtime{
+		"#!/usr/bin/env node\nconsole.log(1)":        sandbox.JavaScript,
+		"#!/usr/local/bin/node\n":                    sandbox.JavaScript,
+		"#! /usr/bin/nodejs\r\n":                     sandbox.JavaScript,
+		"#!/usr/bin/env -S node --no-warnings\n":     sandbox.JavaScript,
+		"#!/usr/bin/env -u HOME NODE_ENV=x node18\n": sandbox.JavaScript,
+		"#!/usr/bin/env python3\nprint(1)":           sandbox.Python,
+		"#!/usr/bin/python3.12\n":                    sandbox.Python,
+		"#!/usr/bin/env python\n":                    sandbox.Python,
+		"#!/home/nodey/bin/python3\n":                sandbox.Python,
+		"#!/bin/sh\n":                                sandbox.Python,
+		"print(1)\n":                                 sandbox.Python,
+		"# node\n":                                   sandbox.Python,
+		"":                                           sandbox.Python,
+	} {
+		if got := runtimeForShebang(code); got != want {
+			t.Errorf("runtimeForShebang(%q) = %s, want %s", code, got, want)
+		}
 	}
 
 	// A .js file runs as JavaScript: either it works, or (while the
@@ -387,5 +400,40 @@ func TestFormatting(t *testing.T) {
 	}
 	if got := formatMiB(10590617); got != "10.1 MiB" {
 		t.Errorf("formatMiB = %q", got)
+	}
+}
+
+// TestRunShebang runs programs without an extension: their "#!" line picks
+// the language. An extension or --lang wins over it.
+func TestRunShebang(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	const js = "console.log(6 * 7)\n"
+	const py = "print(6 * 7)\n"
+	for _, tc := range []struct {
+		name string
+		args []string
+		want sandbox.Runtime
+	}{
+		{"env node", []string{writeFile(t, dir, "job", "#!/usr/bin/env node\n"+js)}, sandbox.JavaScript},
+		{"node", []string{writeFile(t, dir, "job2", "#!/usr/local/bin/node\n"+js)}, sandbox.JavaScript},
+		{"env python3", []string{writeFile(t, dir, "job3", "#!/usr/bin/env python3\n"+py)}, sandbox.Python},
+		{"python", []string{writeFile(t, dir, "job4", "#!/usr/bin/python\n"+py)}, sandbox.Python},
+		{"extension wins (.py)", []string{writeFile(t, dir, "job.py", "#!/usr/bin/env node\n"+py)}, sandbox.Python},
+		{"extension wins (.mjs)", []string{writeFile(t, dir, "job.mjs", "#!/usr/bin/env python3\n"+js)}, sandbox.JavaScript},
+		{"--lang wins", []string{"--lang", "python", writeFile(t, dir, "job5", "#!/usr/bin/env node\n"+py)}, sandbox.Python},
+		{"stdin", []string{"-"}, sandbox.JavaScript},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			stdin := ""
+			if tc.name == "stdin" {
+				stdin = "#!/usr/bin/env node\n" + js
+			}
+			c := runCLI(t, stdin, append([]string{"run", "--json"}, tc.args...)...).want(t, exitOK)
+			if res := c.result(t); res.Runtime != tc.want || res.Stdout != "42\n" {
+				t.Errorf("runtime %s, stdout %q; want %s, \"42\\n\"", res.Runtime, res.Stdout, tc.want)
+			}
+		})
 	}
 }
