@@ -258,6 +258,8 @@ func buildPolicy(fs *flagSet, o *runOptions) (sandbox.Policy, error) {
 
 // parseMount parses HOST:GUEST[:rw] (or :ro). The host path may itself hold
 // colons; the guest path is the last colon-separated part before the mode.
+// With three or more parts, a last part without a "/" is taken for a mode
+// that is neither ro nor rw, and refused as such.
 func parseMount(spec string) (sandbox.Mount, error) {
 	var m sandbox.Mount
 	rest := spec
@@ -265,6 +267,8 @@ func parseMount(spec string) (sandbox.Mount, error) {
 		rest, m.Writable = s, true
 	} else if s, ok := strings.CutSuffix(rest, ":ro"); ok {
 		rest = s
+	} else if parts := strings.Split(rest, ":"); len(parts) >= 3 && !strings.Contains(parts[len(parts)-1], "/") {
+		return m, fmt.Errorf("%q is not a mode; use ro or rw, or omit it for read-only (want HOST:GUEST[:ro|:rw], e.g. ./data:/data:rw)", parts[len(parts)-1])
 	}
 	i := strings.LastIndexByte(rest, ':')
 	if i < 0 {

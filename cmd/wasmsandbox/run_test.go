@@ -104,6 +104,8 @@ func TestRunUsageErrorsExit3(t *testing.T) {
 		{"unknown session", []string{"--sessions-dir", dir, "--session", "abc", "-c", "1"}, []string{"--session", "session not found: abc"}},
 		{"bad mount", []string{"--mount", dir, "-c", "1"}, []string{"--mount", "HOST:GUEST"}},
 		{"relative guest", []string{"--mount", dir + ":data", "-c", "1"}, []string{"absolute"}},
+		{"bad mount mode", []string{"--mount", "a:b:rx", "-c", "1"}, []string{`--mount "a:b:rx": "rx" is not a mode; use ro or rw, or omit it`}},
+		{"bad mount mode after guest", []string{"--mount", dir + ":/data:RW", "-c", "1"}, []string{`"RW" is not a mode; use ro or rw`}},
 		{"missing mount", []string{"--mount", filepath.Join(dir, "nope") + ":/data", "-c", "1"}, []string{"mounts[0].host", "does not exist"}},
 		{"missing workspace", []string{"--workspace", filepath.Join(dir, "nope"), "-c", "1"}, []string{"workspace", "does not exist"}},
 	} {
@@ -385,7 +387,7 @@ func TestParseMount(t *testing.T) {
 			t.Errorf("parseMount(%q) = %+v, %v; want %+v", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"/srv/data", ":/data", "/srv:data", "/srv:data:rw", ""} {
+	for _, in := range []string{"/srv/data", ":/data", "/srv:data", "/srv:data:rw", "", "a:b:rx", "/srv:/data:x", "/srv:/data:"} {
 		if got, err := parseMount(in); err == nil {
 			t.Errorf("parseMount(%q) = %+v, want an error", in, got)
 		}
