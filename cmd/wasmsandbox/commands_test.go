@@ -149,3 +149,25 @@ func TestBinary(t *testing.T) {
 		t.Errorf("SIGINT took %s to stop the guest", d)
 	}
 }
+
+// TestMissingPolicyFile: a --policy (or policy check) file that does not
+// exist is reported as missing, by its path, not as an invalid policy.
+func TestMissingPolicyFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "none.toml")
+	for _, args := range [][]string{
+		{"run", "--policy", missing, "-c", "1"},
+		{"policy", "check", missing},
+		{"session", "create", "--sessions-dir", dir, "--policy", missing},
+		{"mcp", "--policy", missing},
+	} {
+		c := runCLI(t, "", args...).want(t, exitUsage)
+		if want := "the policy file " + missing + " does not exist; check the path"; !strings.Contains(c.stderr, want) {
+			t.Errorf("%v: stderr lacks %q:\n%s", args, want, c.stderr)
+		}
+		if strings.Contains(c.stderr, "invalid policy") {
+			t.Errorf("%v: a missing file is called an invalid policy:\n%s", args, c.stderr)
+		}
+	}
+}
