@@ -171,3 +171,45 @@ func TestMissingPolicyFile(t *testing.T) {
 		}
 	}
 }
+
+// TestFlagParseErrors: every value a flag refuses is reported with the
+// flag's name, the value and what to give instead.
+func TestFlagParseErrors(t *testing.T) {
+	t.Parallel()
+	sd := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"mcp", "--max-concurrent", "abc"}, `wasmsandbox mcp: --max-concurrent: "abc" is not a number; give a whole number such as 4`},
+		{[]string{"mcp", "--max-sessions=2.5"}, `--max-sessions: "2.5" is not a whole number; give a whole number such as 4`},
+		{[]string{"mcp", "--max-sessions", "99999999999999999999"}, `--max-sessions: "99999999999999999999" is out of range; give a whole number`},
+		{[]string{"mcp", "--no-install=perhaps"}, `--no-install: "perhaps" is not true or false; write --no-install alone for true, or --no-install=false`},
+		{[]string{"session", "prune", "--sessions-dir", sd, "--keep", "all"}, `--keep: "all" is not a number; give a whole number such as 4`},
+		{[]string{"session", "prune", "--sessions-dir", sd, "--older-than", "soon"}, `--older-than: "soon" is not a duration (write it like 7d, 36h or 90m)`},
+		{[]string{"run", "--json=maybe", "-c", "1"}, `--json: "maybe" is not true or false`},
+		{[]string{"run", "--timeout", "soon", "-c", "1"}, `--timeout: "soon" is not a duration; write it like "30s", "1m30s" or "500ms"`},
+		{[]string{"run", "--timeout", "-1s", "-c", "1"}, `--timeout: "-1s" is negative; give a duration of 0 or more`},
+		{[]string{"run", "--memory", "lots", "-c", "1"}, `--memory: "lots" is not a size (write bytes, or a number with a unit: 64MiB, 512MB, 1GiB)`},
+		{[]string{"run", "--fuel", "-5", "-c", "1"}, `--fuel: "-5" is not a count`},
+		{[]string{"run", "-c", "1", "--fuel"}, `--fuel needs a value: --fuel N`},
+		{[]string{"run", "-c"}, `-c needs a value: -c CODE`},
+		{[]string{"run", "--jsn", "-c", "1"}, `unknown flag --jsn`},
+		{[]string{"run", "---json", "-c", "1"}, `bad flag syntax "---json": write a flag as --name or --name=value`},
+		{[]string{"policy", "check", "--json=2"}, `--json: "2" is not true or false`},
+		{[]string{"runtimes", "status", "--verify=x"}, `--verify: "x" is not true or false`},
+	} {
+		c := runCLI(t, "", tc.args...).want(t, exitUsage)
+		if !strings.Contains(c.stderr, tc.want) {
+			t.Errorf("%v: stderr lacks %q:\n%s", tc.args, tc.want, c.stderr)
+		}
+		for _, bad := range []string{"parse error", "invalid value", "invalid boolean"} {
+			if strings.Contains(c.stderr, bad) {
+				t.Errorf("%v: stderr says %q:\n%s", tc.args, bad, c.stderr)
+			}
+		}
+		if !strings.Contains(c.stderr, "--help' for usage.") {
+			t.Errorf("%v: stderr lacks the pointer to --help:\n%s", tc.args, c.stderr)
+		}
+	}
+}
