@@ -39,7 +39,9 @@ func TestPolicyCheck(t *testing.T) {
 	bad := writeFile(t, dir, "bad.json", `{"fuel_budget": -1, "memory_bytes": "lots", "colour": "blue"}`)
 	for _, args := range [][]string{{"policy", "check", bad}, {"policy", "check", "--json", bad}} {
 		c = runCLI(t, "", args...).want(t, exitUsage)
-		if c.stdout != "" {
+		if args[2] == "--json" {
+			c.jsonError(t)
+		} else if c.stdout != "" {
 			t.Errorf("stdout = %q, want nothing", c.stdout)
 		}
 		for _, s := range []string{"fuel_budget", "memory_bytes", `"colour"`, "3 problems"} {
@@ -210,6 +212,59 @@ func TestFlagParseErrors(t *testing.T) {
 		}
 		if !strings.Contains(c.stderr, "--help' for usage.") {
 			t.Errorf("%v: stderr lacks the pointer to --help:\n%s", tc.args, c.stderr)
+		}
+	}
+}
+
+// TestJSONErrors: with --json, a command that fails before it has a result
+// prints exactly one JSON error object on stdout, the message on stderr and
+// the exit status; without --json (or with --json=false) stdout stays empty.
+func TestJSONErrors(t *testing.T) {
+	t.Parallel()
+	sd := t.TempDir()
+	runCLI(t, "", "session", "create", "--sessions-dir", sd, "--id", "s").want(t, exitOK)
+	missing := filepath.Join(sd, "none.toml")
+	for _, tc := range []struct {
+		args []string
+		want string // in the error message
+	}{
+		{[]string{"run", "--fuel", "x", "--json", "-c", "1"}, `--fuel: "x" is not a count`}, // fails before --json is parsed
+		{[]string{"run", "--json", "--mount", "a:b:rx", "-c", "1"}, `"rx" is not a mode`},
+		{[]string{"run", "--json", "--policy", missing, "-c", "1"}, "does not exist"},
+		{[]string{"run", "--json", "--jsn", "-c", "1"}, "unknown flag --jsn"},
+		{[]string{"run", "--json=maybe", "-c", "1"}, `--json: "maybe" is not true or false`},
+		{[]string{"run", "--timeout", "--json", "-c", "1"}, `--timeout: "--json" is not a duration`}, // --json is the timeout's value...
+		{[]string{"run", "--json", "--timeout", "--json", "-c", "1"}, `--timeout: "--json" is not a duration`},
+		{[]string{"session", "info", "../x", "--json", "--sessions-dir", sd}, "invalid session ID"},
+		{[]string{"session", "info", "nope", "--json", "--sessions-dir", sd}, "session not found"},
+		{[]string{"session", "ls", "s", "/", "--json", "--sessions-dir", sd}, "outside the workspace"},
+		{[]string{"session", "prune", "--json", "--keep", "x", "--sessions-dir", sd}, `--keep: "x" is not a number`},
+		{[]string{"session", "get", "s", "nope.txt", "-", "--json", "--sessions-dir", sd}, "ENOENT"},
+		{[]string{"session", "create", "--json", "--sessions-dir", sd, "--policy", missing}, "does not exist"},
+		{[]string{"policy", "check", "--json", missing}, "does not exist"},
+		{[]string{"policy", "check", "--json"}, "missing policy FILE"},
+		{[]string{"runtimes", "status", "--json", "--frob"}, "unknown flag --frob"},
+	} {
+		c := runCLI(t, "", tc.args...).want(t, exitUsage)
+		if tc.args[2] == "--json" && tc.args[0] == "run" && tc.args[1] == "--timeout" {
+			// The only --json was the value of --timeout: no JSON asked for.
+			if c.stdout != "" {
+				t.Errorf("%v: stdout = %q, want nothing", tc.args, c.stdout)
+			}
+			continue
+		}
+		if msg := c.jsonError(t); !strings.Contains(msg, tc.want) {
+			t.Errorf("%v: error %q lacks %q", tc.args, msg, tc.want)
+		}
+	}
+	for _, args := range [][]string{
+		{"run", "--json=false", "--fuel", "x", "-c", "1"},
+		{"run", "--fuel", "x", "-c", "1"},
+		{"run", "--fuel", "x", "--", "--json"},
+		{"session", "info", "../x", "--sessions-dir", sd},
+	} {
+		if c := runCLI(t, "", args...).want(t, exitUsage); c.stdout != "" {
+			t.Errorf("%v: stdout = %q, want nothing without --json", args, c.stdout)
 		}
 	}
 }

@@ -76,8 +76,10 @@ func (fs *flagSet) usage(w io.Writer) {
 // must return status: help was printed (exitOK) or a usage error was
 // reported (exitUsage).
 func (fs *flagSet) parse(args []string, stdout, stderr io.Writer) (pos []string, status int, ok bool) {
+	all := args
 	for {
 		if err := fs.Parse(args); err != nil {
+			fs.recordJSON(all, stdout, false)
 			if errors.Is(err, flag.ErrHelp) {
 				fs.usage(stdout)
 				return nil, exitOK, false
@@ -86,9 +88,11 @@ func (fs *flagSet) parse(args []string, stdout, stderr io.Writer) (pos []string,
 		}
 		rest := fs.Args()
 		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			fs.recordJSON(all, stdout, true)
 			return append(pos, rest...), 0, true
 		}
 		if len(rest) == 0 {
+			fs.recordJSON(all, stdout, true)
 			return pos, 0, true
 		}
 		pos = append(pos, rest[0])

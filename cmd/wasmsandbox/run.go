@@ -21,7 +21,7 @@ func init() {
 	register(&command{
 		name:    "run",
 		summary: "run a Python or JavaScript program in a sandbox",
-		run:     runCmd,
+		run:     withJSONErrors(runCmd),
 	})
 }
 
@@ -33,7 +33,9 @@ else python.
 Limits come from the policy file (--policy, TOML or JSON) with defaults for every
 key it leaves out; the flags below override it. Without --json the program's
 output streams to ours and a one-line summary goes to stderr; with --json exactly
-one Result object is printed to stdout, and nothing else.
+one Result object is printed to stdout, and nothing else, or, when the command
+fails before there is a Result (exit 3 or 4), one {"error": MESSAGE, "exit_code":
+N} object with the message also written to stderr.
 
 The first run on a machine installs the runtime with npm and compiles it once
 (progress is shown on a terminal; 'wasmsandbox runtimes install' does it ahead).`

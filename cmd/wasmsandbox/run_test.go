@@ -113,8 +113,10 @@ func TestRunUsageErrorsExit3(t *testing.T) {
 			t.Parallel()
 			for _, jsonFlag := range [][]string{nil, {"--json"}} {
 				c := runCLI(t, "", append(append([]string{"run"}, jsonFlag...), tc.args...)...).want(t, exitUsage)
-				if c.stdout != "" {
-					t.Errorf("%v: stdout = %q, want nothing", jsonFlag, c.stdout)
+				if jsonFlag != nil {
+					c.jsonError(t)
+				} else if c.stdout != "" {
+					t.Errorf("stdout = %q, want nothing", c.stdout)
 				}
 				for _, s := range tc.want {
 					if !strings.Contains(c.stderr, s) {
@@ -136,7 +138,9 @@ func TestRunInternalErrorExit4(t *testing.T) {
 		{"run", "--home", home, "--json", "-c", "print(1)"},
 	} {
 		c := runCLI(t, "", args...).want(t, exitInternal)
-		if c.stdout != "" {
+		if args[3] == "--json" {
+			c.jsonError(t)
+		} else if c.stdout != "" {
 			t.Errorf("stdout = %q, want nothing", c.stdout)
 		}
 		if !strings.Contains(c.stderr, "runtime not installed") || !strings.Contains(c.stderr, "npm") {

@@ -185,7 +185,9 @@ func TestSessionCommandErrorsExit3(t *testing.T) {
 			for _, jsonFlag := range [][]string{nil, {"--json"}} {
 				args := append(append([]string(nil), tc.args...), jsonFlag...)
 				c := runCLI(t, "", args...).want(t, exitUsage)
-				if c.stdout != "" {
+				if jsonFlag != nil {
+					c.jsonError(t)
+				} else if c.stdout != "" {
 					t.Errorf("%v: stdout = %q, want nothing", jsonFlag, c.stdout)
 				}
 				for _, s := range tc.want {
