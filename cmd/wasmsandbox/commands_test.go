@@ -39,7 +39,9 @@ func TestPolicyCheck(t *testing.T) {
 	bad := writeFile(t, dir, "bad.json", `{"fuel_budget": -1, "memory_bytes": "lots", "colour": "blue"}`)
 	for _, args := range [][]string{{"policy", "check", bad}, {"policy", "check", "--json", bad}} {
 		c = runCLI(t, "", args...).want(t, exitUsage)
-		if c.stdout != "" {
+		if args[2] == "--json" {
+			c.jsonError(t)
+		} else if c.stdout != "" {
 			t.Errorf("stdout = %q, want nothing", c.stdout)
 		}
 		for _, s := range []string{"fuel_budget", "memory_bytes", `"colour"`, "3 problems"} {
@@ -147,5 +149,115 @@ func TestBinary(t *testing.T) {
 	}
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("SIGINT took %s to stop the guest", d)
+	}
+}
+
+// TestMissingPolicyFile: a --policy (or policy check) file that does not
+// exist is reported as missing, by its path, not as an invalid policy.
+func TestMissingPolicyFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "none.toml")
+	for _, args := range [][]string{
+		{"run", "--policy", missing, "-c", "1"},
+		{"policy", "check", missing},
+		{"session", "create", "--sessions-dir", dir, "--policy", missing},
+		{"mcp", "--policy", missing},
+	} {
+		c := runCLI(t, "", args...).want(t, exitUsage)
+		if want := "the policy file " + missing + " does not exist; check the path"; !strings.Contains(c.stderr, want) {
+			t.Errorf("%v: stderr lacks %q:\n%s", args, want, c.stderr)
+		}
+		if strings.Contains(c.stderr, "invalid policy") {
+			t.Errorf("%v: a missing file is called an invalid policy:\n%s", args, c.stderr)
+		}
+	}
+}
+
+// TestFlagParseErrors: every value a flag refuses is reported with the
+// flag's name, the value and what to give instead.
+func TestFlagParseErrors(t *testing.T) {
+	t.Parallel()
+	sd := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"mcp", "--max-concurrent", "abc"}, `wasmsandbox mcp: --max-concurrent: "abc" is not a number; give a whole number such as 4`},
+		{[]string{"mcp", "--max-sessions=2.5"}, `--max-sessions: "2.5" is not a whole number; give a whole number such as 4`},
+		{[]string{"mcp", "--max-sessions", "99999999999999999999"}, `--max-sessions: "99999999999999999999" is out of range; give a whole number`},
+		{[]string{"mcp", "--no-install=perhaps"}, `--no-install: "perhaps" is not true or false; write --no-install alone for true, or --no-install=false`},
+		{[]string{"session", "prune", "--sessions-dir", sd, "--keep", "all"}, `--keep: "all" is not a number; give a whole number such as 4`},
+		{[]string{"session", "prune", "--sessions-dir", sd, "--older-than", "soon"}, `--older-than: "soon" is not a duration (write it like 7d, 36h or 90m)`},
+		{[]string{"run", "--json=maybe", "-c", "1"}, `--json: "maybe" is not true or false`},
+		{[]string{"run", "--timeout", "soon", "-c", "1"}, `--timeout: "soon" is not a duration; write it like "30s", "1m30s" or "500ms"`},
+		{[]string{"run", "--timeout", "-1s", "-c", "1"}, `--timeout: "-1s" is negative; give a duration of 0 or more`},
+		{[]string{"run", "--memory", "lots", "-c", "1"}, `--memory: "lots" is not a size (write bytes, or a number with a unit: 64MiB, 512MB, 1GiB)`},
+		{[]string{"run", "--fuel", "-5", "-c", "1"}, `--fuel: "-5" is not a count`},
+		{[]string{"run", "-c", "1", "--fuel"}, `--fuel needs a value: --fuel N`},
+		{[]string{"run", "-c"}, `-c needs a value: -c CODE`},
+		{[]string{"run", "--jsn", "-c", "1"}, `unknown flag --jsn`},
+		{[]string{"run", "---json", "-c", "1"}, `bad flag syntax "---json": write a flag as --name or --name=value`},
+		{[]string{"policy", "check", "--json=2"}, `--json: "2" is not true or false`},
+		{[]string{"runtimes", "status", "--verify=x"}, `--verify: "x" is not true or false`},
+	} {
+		c := runCLI(t, "", tc.args...).want(t, exitUsage)
+		if !strings.Contains(c.stderr, tc.want) {
+			t.Errorf("%v: stderr lacks %q:\n%s", tc.args, tc.want, c.stderr)
+		}
+		for _, bad := range []string{"parse error", "invalid value", "invalid boolean"} {
+			if strings.Contains(c.stderr, bad) {
+				t.Errorf("%v: stderr says %q:\n%s", tc.args, bad, c.stderr)
+			}
+		}
+		if !strings.Contains(c.stderr, "--help' for usage.") {
+			t.Errorf("%v: stderr lacks the pointer to --help:\n%s", tc.args, c.stderr)
+		}
+	}
+}
+
+// TestJSONErrors: with --json, a command that fails before it has a result
+// prints exactly one JSON error object on stdout, the message on stderr and
+// the exit status; without --json (or with --json=false) stdout stays empty.
+func TestJSONErrors(t *testing.T) {
+	t.Parallel()
+	sd := t.TempDir()
+	runCLI(t, "", "session", "create", "--sessions-dir", sd, "--id", "s").want(t, exitOK)
+	missing := filepath.Join(sd, "none.toml")
+	for _, tc := range []struct {
+		args []string
+		want string // in the error message
+	}{
+		{[]string{"run", "--fuel", "x", "--json", "-c", "1"}, `--fuel: "x" is not a count`}, // fails before --json is parsed
+		{[]string{"run", "--json", "--mount", "a:b:rx", "-c", "1"}, `"rx" is not a mode`},
+		{[]string{"run", "--json", "--policy", missing, "-c", "1"}, "does not exist"},
+		{[]string{"run", "--json", "--jsn", "-c", "1"}, "unknown flag --jsn"},
+		{[]string{"run", "--json=maybe", "-c", "1"}, `--json: "maybe" is not true or false`},
+		{[]string{"run", "--json", "--timeout", "--json", "-c", "1"}, `--timeout: "--json" is not a duration`},
+		{[]string{"session", "info", "../x", "--json", "--sessions-dir", sd}, "invalid session ID"},
+		{[]string{"session", "info", "nope", "--json", "--sessions-dir", sd}, "session not found"},
+		{[]string{"session", "ls", "s", "/", "--json", "--sessions-dir", sd}, "outside the workspace"},
+		{[]string{"session", "prune", "--json", "--keep", "x", "--sessions-dir", sd}, `--keep: "x" is not a number`},
+		{[]string{"session", "get", "s", "nope.txt", "-", "--json", "--sessions-dir", sd}, "ENOENT"},
+		{[]string{"session", "create", "--json", "--sessions-dir", sd, "--policy", missing}, "does not exist"},
+		{[]string{"policy", "check", "--json", missing}, "does not exist"},
+		{[]string{"policy", "check", "--json"}, "missing policy FILE"},
+		{[]string{"runtimes", "status", "--json", "--frob"}, "unknown flag --frob"},
+	} {
+		c := runCLI(t, "", tc.args...).want(t, exitUsage)
+		if msg := c.jsonError(t); !strings.Contains(msg, tc.want) {
+			t.Errorf("%v: error %q lacks %q", tc.args, msg, tc.want)
+		}
+	}
+	for _, args := range [][]string{
+		{"run", "--json=false", "--fuel", "x", "-c", "1"},
+		{"run", "--fuel", "x", "-c", "1"},
+		{"run", "--fuel", "x", "--", "--json"},
+		{"run", "--timeout", "--json", "-c", "1"}, // "--json" is the value of --timeout
+		{"session", "info", "../x", "--sessions-dir", sd},
+	} {
+		if c := runCLI(t, "", args...).want(t, exitUsage); c.stdout != "" {
+			t.Errorf("%v: stdout = %q, want nothing without --json", args, c.stdout)
+		}
 	}
 }

@@ -76,19 +76,23 @@ func (fs *flagSet) usage(w io.Writer) {
 // must return status: help was printed (exitOK) or a usage error was
 // reported (exitUsage).
 func (fs *flagSet) parse(args []string, stdout, stderr io.Writer) (pos []string, status int, ok bool) {
+	all := args
 	for {
 		if err := fs.Parse(args); err != nil {
+			fs.recordJSON(all, stdout, false)
 			if errors.Is(err, flag.ErrHelp) {
 				fs.usage(stdout)
 				return nil, exitOK, false
 			}
-			return nil, fs.fail(stderr, "%s", longFlagNames.ReplaceAllString(err.Error(), "$1--$2")), false
+			return nil, fs.fail(stderr, "%s", fs.parseError(err)), false
 		}
 		rest := fs.Args()
 		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			fs.recordJSON(all, stdout, true)
 			return append(pos, rest...), 0, true
 		}
 		if len(rest) == 0 {
+			fs.recordJSON(all, stdout, true)
 			return pos, 0, true
 		}
 		pos = append(pos, rest[0])
@@ -100,6 +104,99 @@ func (fs *flagSet) parse(args []string, stdout, stderr io.Writer) (pos []string,
 // ("for flag -fuel", "not defined: -jsn"), to write the long ones as
 // "--fuel", the way the help shows them.
 var longFlagNames = regexp.MustCompile(`(flag |: )-([A-Za-z0-9][A-Za-z0-9_-]+)`)
+
+// parseError rewrites an error of the flag package as a message that names
+// the flag the way the help shows it and says what to give instead:
+//
+//	--max-concurrent: "abc" is not a number; give a whole number such as 4
+//	--fuel needs a value: --fuel N
+//	unknown flag --jsn
+//
+// It knows the flag package's error formats; any other error keeps its
+// text, with the flag names written long.
+func (fs *flagSet) parseError(err error) string {
+	msg := err.Error()
+	if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
+		if m, ok := fs.valueError(rest, " for flag -"); ok {
+			return m
+		}
+	}
+	if rest, ok := strings.CutPrefix(msg, "invalid boolean value "); ok {
+		if m, ok := fs.valueError(rest, " for -"); ok {
+			return m
+		}
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		if f := fs.Lookup(name); f != nil {
+			arg, _ := flag.UnquoteUsage(f)
+			return fmt.Sprintf("%s needs a value: %s %s", flagName(name), flagName(name), arg)
+		}
+	}
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		return fmt.Sprintf("unknown flag %s", flagName(name))
+	}
+	if arg, ok := strings.CutPrefix(msg, "bad flag syntax: "); ok {
+		return fmt.Sprintf("bad flag syntax %q: write a flag as --name or --name=value", arg)
+	}
+	return longFlagNames.ReplaceAllString(msg, "$1--$2")
+}
+
+// valueError builds the message for a value the flag refused, from the
+// rest of the flag package's error after "invalid value ": the quoted
+// value, sep and the flag's name, ": " and the reason.
+func (fs *flagSet) valueError(rest, sep string) (string, bool) {
+	quoted, err := strconv.QuotedPrefix(rest)
+	if err != nil {
+		return "", false
+	}
+	value, err := strconv.Unquote(quoted)
+	if err != nil {
+		return "", false
+	}
+	rest, ok := strings.CutPrefix(rest[len(quoted):], sep)
+	if !ok {
+		return "", false
+	}
+	name, reason, _ := strings.Cut(rest, ": ")
+	f := fs.Lookup(name)
+	if f == nil {
+		return "", false
+	}
+	var get any
+	if g, ok := f.Value.(flag.Getter); ok {
+		get = g.Get()
+	}
+	switch get.(type) {
+	case int, int64, uint, uint64:
+		what := "is not a number"
+		if reason == "value out of range" {
+			what = "is out of range"
+		} else if _, err := strconv.ParseFloat(value, 64); err == nil {
+			what = "is not a whole number"
+		}
+		return fmt.Sprintf("%s: %q %s; give a whole number such as 4", flagName(name), value, what), true
+	case bool:
+		return fmt.Sprintf("%s: %q is not true or false; write %s alone for true, or %s=false", flagName(name), value, flagName(name), flagName(name)), true
+	case float64:
+		return fmt.Sprintf("%s: %q is not a number; give one such as 1.5", flagName(name), value), true
+	case time.Duration:
+		return fmt.Sprintf(`%s: %q is not a duration; write it like "30s", "1m30s" or "500ms"`, flagName(name), value), true
+	}
+	// Our own flag.Values say what they want; their errors name the value
+	// (see byteSizeFlag, countFlag, durationFlag).
+	if !strings.Contains(reason, quoted) {
+		reason = quoted + ": " + reason
+	}
+	return fmt.Sprintf("%s: %s", flagName(name), reason), true
+}
+
+// flagName writes a flag's name the way the help shows it: "--fuel", "-c".
+func flagName(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
 
 // fail reports a usage error of the command and returns exitUsage.
 func (fs *flagSet) fail(stderr io.Writer, format string, args ...any) int {
@@ -159,15 +256,15 @@ func (d *durationFlag) Set(s string) error {
 	if err != nil {
 		f, ferr := strconv.ParseFloat(s, 64)
 		if ferr != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return fmt.Errorf(`not a duration (write it like "30s", "1m30s" or "500ms")`)
+			return fmt.Errorf(`%q is not a duration; write it like "30s", "1m30s" or "500ms"`, s)
 		}
 		if f*float64(time.Second) > math.MaxInt64 {
-			return errors.New("duration too large")
+			return fmt.Errorf("%q is too long a duration; give at most %s", s, time.Duration(math.MaxInt64))
 		}
 		v = time.Duration(f * float64(time.Second))
 	}
 	if v < 0 {
-		return errors.New("must not be negative")
+		return fmt.Errorf("%q is negative; give a duration of 0 or more, such as 30s", s)
 	}
 	*d = durationFlag(v)
 	return nil

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/wasmsandbox/sandbox"
 )
@@ -75,8 +77,19 @@ func kindOf(m fs.FileMode) string {
 
 // checkPolicyFile checks that a policy file is a regular file of at most
 // maxPolicyFileBytes before sandbox.LoadPolicy reads it.
+// A file that does not exist is a usage error that says so, not an invalid
+// policy.
 func checkPolicyFile(name string) error {
 	f, size, err := openRegular(name, "the policy file", sandbox.ErrInvalidPolicy)
+	if errors.Is(err, fs.ErrNotExist) {
+		where := ""
+		if !filepath.IsAbs(name) {
+			if wd, werr := os.Getwd(); werr == nil {
+				where = " (relative to " + wd + ")"
+			}
+		}
+		return usageErr{fmt.Errorf("the policy file %s does not exist%s; check the path", name, where)}
+	}
 	if err != nil {
 		return err
 	}

@@ -81,6 +81,13 @@ func runSubcommand(cmd, usage string, subs map[string]subcommand, args []string,
 	if sub, ok := subs[args[0]]; ok {
 		return sub(args[1:])
 	}
+	// Without a subcommand there are no flags to parse; a plain --json
+	// still asks for the error as JSON (see withJSONErrors).
+	if o, ok := stdout.(*jsonStdout); ok && slices.ContainsFunc(args, func(a string) bool {
+		return a == "--json" || a == "-json" || a == "--json=true" || a == "-json=true"
+	}) {
+		o.r.setJSON(true)
+	}
 	fmt.Fprintf(stderr, "%s %s: unknown subcommand %q\n\n%s", progName, cmd, args[0], usage)
 	return exitUsage
 }
@@ -295,6 +302,13 @@ func printError(w io.Writer, cmd string, err error) {
 
 // isTerminal reports whether w is a character device such as a terminal.
 func isTerminal(w io.Writer) bool {
+	for {
+		u, ok := w.(interface{ Unwrap() io.Writer })
+		if !ok {
+			break
+		}
+		w = u.Unwrap()
+	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

@@ -95,6 +95,32 @@ func (c cli) result(t testing.TB) *sandbox.Result {
 	return &res
 }
 
+// jsonError checks that stdout is exactly one JSON error object, with the
+// invocation's exit status and the message it wrote to stderr, and
+// returns the message.
+func (c cli) jsonError(t testing.TB) string {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(c.stdout))
+	dec.DisallowUnknownFields()
+	var e struct {
+		Error    *string `json:"error"`
+		ExitCode *int    `json:"exit_code"`
+	}
+	if err := dec.Decode(&e); err != nil || e.Error == nil || e.ExitCode == nil {
+		t.Fatalf("stdout is not a JSON error object (%v):\n%s\nstderr:\n%s", err, c.stdout, c.stderr)
+	}
+	if rest, _ := io.ReadAll(dec.Buffered()); strings.TrimSpace(string(rest)) != "" || dec.More() {
+		t.Fatalf("stdout holds more than one JSON object: %q", c.stdout)
+	}
+	if *e.ExitCode != c.code {
+		t.Errorf("exit_code = %d, but the exit status is %d", *e.ExitCode, c.code)
+	}
+	if want := strings.TrimSpace(c.stderr); *e.Error != want || want == "" {
+		t.Errorf("error = %q, want the message on stderr, %q", *e.Error, want)
+	}
+	return *e.Error
+}
+
 // writeFile writes content to name under dir and returns its path.
 func writeFile(t testing.TB, dir, name, content string) string {
 	t.Helper()

@@ -50,6 +50,7 @@ func TestMCPUsage(t *testing.T) {
 		{[]string{"mcp", "--policy", filepath.Join(dir, "missing.toml")}, "missing.toml"},
 		{[]string{"mcp", "--mount", dir + ":/data:rw"}, "read-only"},
 		{[]string{"mcp", "--mount", dir + ":data"}, "absolute"},
+		{[]string{"mcp", "--mount", dir + ":/data:rx"}, `"rx" is not a mode; use ro or rw, or omit it`},
 		{[]string{"mcp", "--mount", filepath.Join(dir, "nope") + ":/data"}, "does not exist"},
 	} {
 		c := runCLI(t, "", tc.args...).want(t, exitUsage)

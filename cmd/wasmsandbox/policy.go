@@ -17,7 +17,7 @@ func init() {
 	register(&command{
 		name:    "policy",
 		summary: "check a policy file, or print the policy JSON Schema",
-		run:     policyCmd,
+		run:     withJSONErrors(policyCmd),
 	})
 	register(&command{
 		name:    "result",

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -20,7 +21,7 @@ func init() {
 	register(&command{
 		name:    "run",
 		summary: "run a Python or JavaScript program in a sandbox",
-		run:     runCmd,
+		run:     withJSONErrors(runCmd),
 	})
 }
 
@@ -32,7 +33,9 @@ else python.
 Limits come from the policy file (--policy, TOML or JSON) with defaults for every
 key it leaves out; the flags below override it. Without --json the program's
 output streams to ours and a one-line summary goes to stderr; with --json exactly
-one Result object is printed to stdout, and nothing else.
+one Result object is printed to stdout, and nothing else, or, when the command
+fails before there is a Result (exit 3 or 4), one {"error": MESSAGE, "exit_code":
+N} object with the message also written to stderr.
 
 The first run on a machine installs the runtime with npm and compiles it once
 (progress is shown on a terminal; 'wasmsandbox runtimes install' does it ahead).`
@@ -67,7 +70,7 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	fs := newFlagSet("run", "[flags] (FILE | -c CODE | -)", runAbout)
 	fs.after = exitStatusHelp + "\n" + runExamples
 	fs.StringVar(&o.code, "c", "", "run `CODE` given as a string (instead of FILE)")
-	fs.StringVar(&o.lang, "lang", "", "program language `LANG`: python or javascript (default: from the file extension, else python)")
+	fs.StringVar(&o.lang, "lang", "", "program language `LANG`: python or javascript (default: from the file extension, else the #! line, else python)")
 	fs.StringVar(&o.policyFile, "policy", "", "read limits and mounts from policy `FILE` (.toml or .json)")
 	fs.Var(&o.fuel, "fuel", "fuel (instruction) budget `N`, e.g. 2000000000 or 2G (policy fuel_budget; default 5G)")
 	fs.Var(&o.memory, "memory", "guest memory cap in `BYTES`, e.g. 67108864, 64MiB, 1GiB (policy memory_bytes; default 128MiB)")
@@ -110,7 +113,10 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		if !known && filepath.Ext(source) != "" {
 			return fs.fail(stderr, "cannot tell the language of %s from its extension %q; pass --lang python or --lang javascript", source, filepath.Ext(source))
 		}
-		rt = r
+		if known {
+			rt = r
+		}
+		// Without an extension the "#!" line decides, once the code is read.
 	}
 
 	var sess *sandbox.Session
@@ -254,6 +260,8 @@ func buildPolicy(fs *flagSet, o *runOptions) (sandbox.Policy, error) {
 
 // parseMount parses HOST:GUEST[:rw] (or :ro). The host path may itself hold
 // colons; the guest path is the last colon-separated part before the mode.
+// With three or more parts, a last part without a "/" is taken for a mode
+// that is neither ro nor rw, and refused as such.
 func parseMount(spec string) (sandbox.Mount, error) {
 	var m sandbox.Mount
 	rest := spec
@@ -261,6 +269,8 @@ func parseMount(spec string) (sandbox.Mount, error) {
 		rest, m.Writable = s, true
 	} else if s, ok := strings.CutSuffix(rest, ":ro"); ok {
 		rest = s
+	} else if parts := strings.Split(rest, ":"); len(parts) >= 3 && !strings.Contains(parts[len(parts)-1], "/") {
+		return m, fmt.Errorf("%q is not a mode; use ro or rw, or omit it for read-only (want HOST:GUEST[:ro|:rw], e.g. ./data:/data:rw)", parts[len(parts)-1])
 	}
 	i := strings.LastIndexByte(rest, ':')
 	if i < 0 {
@@ -298,14 +308,38 @@ func runtimeForFile(name string) (rt sandbox.Runtime, known bool) {
 }
 
 // runtimeForShebang picks the runtime from a "#!" first line, else Python.
+// The interpreter is the first word of the line, or with env (#!/usr/bin/env
+// [OPTION ...] [NAME=VALUE ...] PROG) the first word after env's options
+// and assignments; its base name without a version suffix decides: node,
+// nodejs, qjs, quickjs, deno and bun are JavaScript, and anything else
+// (python, python3, python3.12, ...) is Python.
 func runtimeForShebang(code string) sandbox.Runtime {
 	line, _, _ := strings.Cut(code, "\n")
-	if strings.HasPrefix(line, "#!") {
-		for _, w := range []string{"node", "qjs", "quickjs", "deno", "bun"} {
-			if strings.Contains(line, w) {
-				return sandbox.JavaScript
+	rest, ok := strings.CutPrefix(line, "#!")
+	if !ok {
+		return sandbox.Python
+	}
+	words := strings.Fields(rest)
+	if len(words) == 0 {
+		return sandbox.Python
+	}
+	prog := path.Base(words[0])
+	if prog == "env" {
+		prog = ""
+		for i := 1; i < len(words) && prog == ""; i++ {
+			switch w := words[i]; {
+			case w == "-u" || w == "-C" || w == "--unset" || w == "--chdir":
+				i++ // and its argument, NAME or DIR
+			case strings.HasPrefix(w, "-") || strings.Contains(w, "="):
+				// another option of env (-S, -i, ...) or NAME=VALUE
+			default:
+				prog = path.Base(w)
 			}
 		}
+	}
+	switch strings.TrimRight(prog, "0123456789.-_") {
+	case "node", "nodejs", "qjs", "quickjs", "deno", "bun":
+		return sandbox.JavaScript
 	}
 	return sandbox.Python
 }

@@ -104,6 +104,8 @@ func TestRunUsageErrorsExit3(t *testing.T) {
 		{"unknown session", []string{"--sessions-dir", dir, "--session", "abc", "-c", "1"}, []string{"--session", "session not found: abc"}},
 		{"bad mount", []string{"--mount", dir, "-c", "1"}, []string{"--mount", "HOST:GUEST"}},
 		{"relative guest", []string{"--mount", dir + ":data", "-c", "1"}, []string{"absolute"}},
+		{"bad mount mode", []string{"--mount", "a:b:rx", "-c", "1"}, []string{`--mount "a:b:rx": "rx" is not a mode; use ro or rw, or omit it`}},
+		{"bad mount mode after guest", []string{"--mount", dir + ":/data:RW", "-c", "1"}, []string{`"RW" is not a mode; use ro or rw`}},
 		{"missing mount", []string{"--mount", filepath.Join(dir, "nope") + ":/data", "-c", "1"}, []string{"mounts[0].host", "does not exist"}},
 		{"missing workspace", []string{"--workspace", filepath.Join(dir, "nope"), "-c", "1"}, []string{"workspace", "does not exist"}},
 	} {
@@ -111,8 +113,10 @@ func TestRunUsageErrorsExit3(t *testing.T) {
 			t.Parallel()
 			for _, jsonFlag := range [][]string{nil, {"--json"}} {
 				c := runCLI(t, "", append(append([]string{"run"}, jsonFlag...), tc.args...)...).want(t, exitUsage)
-				if c.stdout != "" {
-					t.Errorf("%v: stdout = %q, want nothing", jsonFlag, c.stdout)
+				if jsonFlag != nil {
+					c.jsonError(t)
+				} else if c.stdout != "" {
+					t.Errorf("stdout = %q, want nothing", c.stdout)
 				}
 				for _, s := range tc.want {
 					if !strings.Contains(c.stderr, s) {
@@ -134,7 +138,9 @@ func TestRunInternalErrorExit4(t *testing.T) {
 		{"run", "--home", home, "--json", "-c", "print(1)"},
 	} {
 		c := runCLI(t, "", args...).want(t, exitInternal)
-		if c.stdout != "" {
+		if args[3] == "--json" {
+			c.jsonError(t)
+		} else if c.stdout != "" {
 			t.Errorf("stdout = %q, want nothing", c.stdout)
 		}
 		if !strings.Contains(c.stderr, "runtime not installed") || !strings.Contains(c.stderr, "npm") {
@@ -208,11 +214,24 @@ func TestRunLanguageDetection(t *testing.T) {
 			t.Errorf("runtimeForFile(%q) = %s, %v; want %s, %v", tc.name, got, ok, tc.want, tc.ok)
 		}
 	}
-	if got := runtimeForShebang("#!/usr/bin/env node\nconsole.log(1)"); got != sandbox.JavaScript {
-		t.Errorf("node shebang: %s", got)
-	}
-	if got := runtimeForShebang("#!/usr/bin/env python3\nprint(1)"); got != sandbox.Python {
-		t.Errorf("python shebang: %s", got)
+	for code, want := range map[string]sandbox.Runtime{
+		"#!/usr/bin/env node\nconsole.log(1)":        sandbox.JavaScript,
+		"#!/usr/local/bin/node\n":                    sandbox.JavaScript,
+		"#! /usr/bin/nodejs\r\n":                     sandbox.JavaScript,
+		"#!/usr/bin/env -S node --no-warnings\n":     sandbox.JavaScript,
+		"#!/usr/bin/env -u HOME NODE_ENV=x node18\n": sandbox.JavaScript,
+		"#!/usr/bin/env python3\nprint(1)":           sandbox.Python,
+		"#!/usr/bin/python3.12\n":                    sandbox.Python,
+		"#!/usr/bin/env python\n":                    sandbox.Python,
+		"#!/home/nodey/bin/python3\n":                sandbox.Python,
+		"#!/bin/sh\n":                                sandbox.Python,
+		"print(1)\n":                                 sandbox.Python,
+		"# node\n":                                   sandbox.Python,
+		"":                                           sandbox.Python,
+	} {
+		if got := runtimeForShebang(code); got != want {
+			t.Errorf("runtimeForShebang(%q) = %s, want %s", code, got, want)
+		}
 	}
 
 	// A .js file runs as JavaScript: either it works, or (while the
@@ -372,7 +391,7 @@ func TestParseMount(t *testing.T) {
 			t.Errorf("parseMount(%q) = %+v, %v; want %+v", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"/srv/data", ":/data", "/srv:data", "/srv:data:rw", ""} {
+	for _, in := range []string{"/srv/data", ":/data", "/srv:data", "/srv:data:rw", "", "a:b:rx", "/srv:/data:x", "/srv:/data:"} {
 		if got, err := parseMount(in); err == nil {
 			t.Errorf("parseMount(%q) = %+v, want an error", in, got)
 		}
@@ -387,5 +406,40 @@ func TestFormatting(t *testing.T) {
 	}
 	if got := formatMiB(10590617); got != "10.1 MiB" {
 		t.Errorf("formatMiB = %q", got)
+	}
+}
+
+// TestRunShebang runs programs without an extension: their "#!" line picks
+// the language. An extension or --lang wins over it.
+func TestRunShebang(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	const js = "console.log(6 * 7)\n"
+	const py = "print(6 * 7)\n"
+	for _, tc := range []struct {
+		name string
+		args []string
+		want sandbox.Runtime
+	}{
+		{"env node", []string{writeFile(t, dir, "job", "#!/usr/bin/env node\n"+js)}, sandbox.JavaScript},
+		{"node", []string{writeFile(t, dir, "job2", "#!/usr/local/bin/node\n"+js)}, sandbox.JavaScript},
+		{"env python3", []string{writeFile(t, dir, "job3", "#!/usr/bin/env python3\n"+py)}, sandbox.Python},
+		{"python", []string{writeFile(t, dir, "job4", "#!/usr/bin/python\n"+py)}, sandbox.Python},
+		{"extension wins (.py)", []string{writeFile(t, dir, "job.py", "#!/usr/bin/env node\n"+py)}, sandbox.Python},
+		{"extension wins (.mjs)", []string{writeFile(t, dir, "job.mjs", "#!/usr/bin/env python3\n"+js)}, sandbox.JavaScript},
+		{"--lang wins", []string{"--lang", "python", writeFile(t, dir, "job5", "#!/usr/bin/env node\n"+py)}, sandbox.Python},
+		{"stdin", []string{"-"}, sandbox.JavaScript},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			stdin := ""
+			if tc.name == "stdin" {
+				stdin = "#!/usr/bin/env node\n" + js
+			}
+			c := runCLI(t, stdin, append([]string{"run", "--json"}, tc.args...)...).want(t, exitOK)
+			if res := c.result(t); res.Runtime != tc.want || res.Stdout != "42\n" {
+				t.Errorf("runtime %s, stdout %q; want %s, \"42\\n\"", res.Runtime, res.Stdout, tc.want)
+			}
+		})
 	}
 }

@@ -18,7 +18,7 @@ func init() {
 	register(&command{
 		name:    "runtimes",
 		summary: "install the guest runtimes ahead of time, or show their status",
-		run:     runtimesCmd,
+		run:     withJSONErrors(runtimesCmd),
 	})
 }
 

@@ -15,7 +15,7 @@ func init() {
 	register(&command{
 		name:    "session",
 		summary: "create, inspect and clean up sessions (workspaces kept between runs)",
-		run:     sessionCmd,
+		run:     withJSONErrors(sessionCmd),
 	})
 }
 

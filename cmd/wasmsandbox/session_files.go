@@ -20,7 +20,12 @@ import (
 // and get.
 
 func sessionLs(args []string, stdout, stderr io.Writer) int {
-	f := newSessionFlags("ls", "ID [DIR] [flags]", "Lists the files below DIR (default: all) of a session's workspace, with sizes.\nSymbolic links are shown, not followed.")
+	f := newSessionFlags("ls", "ID [DIR] [flags]", `Lists the files below DIR (default: all) of a session's workspace, with sizes and
+paths relative to the workspace. Symbolic links are shown, not followed.
+
+DIR is a directory in the workspace: relative to it ("data"), or absolute under
+the workspace's guest path, /app by default ("/app/data"; "/app" is the whole
+workspace). A DIR outside the workspace, such as "/" or "/etc", is an error.`)
 	s, pos, status, ok := f.parseOpen(args, stdout, stderr, 2)
 	if !ok {
 		return status
@@ -28,6 +33,9 @@ func sessionLs(args []string, stdout, stderr io.Writer) int {
 	dir := ""
 	if len(pos) == 2 {
 		dir = pos[1]
+		if ws := s.Policy().WithDefaults().GuestWorkspace; !inWorkspace(ws, dir) {
+			return f.fail(stderr, "%q is outside the workspace %s; give a directory in it (%q is the whole workspace, or a path relative to it such as \"data\"), or leave DIR out to list everything", dir, ws, ws)
+		}
 	}
 	files, err := s.ListFiles(dir)
 	if err != nil {
@@ -128,6 +136,16 @@ func readLocal(name string, limit int64) ([]byte, error) {
 	return readRegular(name, "the file to put", limit, func(size int64) error {
 		return usageErr{fmt.Errorf("%w: %s is %d bytes, larger than the workspace may hold (workspace_max_bytes %d)", sandbox.ErrWorkspaceFull, name, size, limit)}
 	})
+}
+
+// inWorkspace reports whether the guest path p, absolute or relative to the
+// workspace ws, names ws or a path below it, "." and ".." resolved.
+func inWorkspace(ws, p string) bool {
+	if !path.IsAbs(p) {
+		p = path.Join(ws, p)
+	}
+	p = path.Clean(p)
+	return ws == "/" || p == ws || strings.HasPrefix(p, ws+"/")
 }
 
 // workspacePath shows a REMOTE path as the workspace-relative path it names.

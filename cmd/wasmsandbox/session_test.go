@@ -66,6 +66,13 @@ func TestSessionCommands(t *testing.T) {
 	if ls.ID != "s1" || len(ls.Files) != 1 || ls.Files[0].Path != "data/in.csv" || ls.Files[0].Size != 4 {
 		t.Errorf("ls --json = %+v", ls)
 	}
+	// "/app" and the like name the whole workspace, as no DIR does.
+	all := runCLI(t, "", session("ls", "s1")...).want(t, exitOK).stdout
+	for _, d := range []string{"/app", "/app/", ".", "data/..", "/app/data/.."} {
+		if c := runCLI(t, "", session("ls", "s1", d)...).want(t, exitOK); c.stdout != all {
+			t.Errorf("ls %s:\n%s\nwant the whole workspace:\n%s", d, c.stdout, all)
+		}
+	}
 	if c := runCLI(t, "", session("get", "s1", "std.txt", "-")...).want(t, exitOK); c.stdout != "from stdin" {
 		t.Errorf("get - = %q", c.stdout)
 	}
@@ -160,6 +167,11 @@ func TestSessionCommandErrorsExit3(t *testing.T) {
 		{"missing argument", append([]string{"session", "ls"}, sd...), []string{"missing argument"}},
 		{"prune no rule", append([]string{"session", "prune"}, sd...), []string{"--older-than"}},
 		{"prune bad age", append([]string{"session", "prune", "--older-than", "soon"}, sd...), []string{"7d"}},
+		{"ls root", append([]string{"session", "ls", "py", "/"}, sd...), []string{`"/" is outside the workspace /app; give a directory in it`}},
+		{"ls parent", append([]string{"session", "ls", "py", ".."}, sd...), []string{`".." is outside the workspace /app`}},
+		{"ls /app/..", append([]string{"session", "ls", "py", "/app/.."}, sd...), []string{`"/app/.." is outside the workspace /app`}},
+		{"ls /etc", append([]string{"session", "ls", "py", "/etc"}, sd...), []string{`"/etc" is outside the workspace /app`}},
+		{"ls /application", append([]string{"session", "ls", "py", "/application"}, sd...), []string{`"/application" is outside the workspace /app`}},
 		{"get outside", append([]string{"session", "get", "py", "../meta.json", "-"}, sd...), []string{"ENOENT"}},
 		{"get absolute", append([]string{"session", "get", "py", "/etc/passwd", "-"}, sd...), []string{"ENOENT"}},
 		{"put outside", append([]string{"session", "put", "py", writeFile(t, t.TempDir(), "x", "x"), "../../escaped"}, sd...), []string{"EROFS", "/escaped"}},
@@ -173,7 +185,9 @@ func TestSessionCommandErrorsExit3(t *testing.T) {
 			for _, jsonFlag := range [][]string{nil, {"--json"}} {
 				args := append(append([]string(nil), tc.args...), jsonFlag...)
 				c := runCLI(t, "", args...).want(t, exitUsage)
-				if c.stdout != "" {
+				if jsonFlag != nil {
+					c.jsonError(t)
+				} else if c.stdout != "" {
 					t.Errorf("%v: stdout = %q, want nothing", jsonFlag, c.stdout)
 				}
 				for _, s := range tc.want {
