@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"path/filepath"
 	"strconv"
@@ -163,6 +164,20 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if rt == "" {
 		rt = runtimeForShebang(code)
 	}
+	// The program's standard input is ours when the code came from a file
+	// or -c and ours is a pipe or a file (not a terminal or a device).
+	var input []byte
+	if source != "-" && readableInput(stdin) {
+		input, err = io.ReadAll(io.LimitReader(stdin, sandbox.MaxStdinBytes+1))
+		if err != nil {
+			printError(stderr, "run", fmt.Errorf("reading standard input for the program: %w", err))
+			return exitUsage
+		}
+		if len(input) > sandbox.MaxStdinBytes {
+			printError(stderr, "run", fmt.Errorf("%w: standard input is larger than %d bytes; give the program less input, or put it in a file in the workspace", sandbox.ErrCodeTooLarge, sandbox.MaxStdinBytes))
+			return exitUsage
+		}
+	}
 
 	var progress io.Writer
 	if !o.json && isTerminal(stderr) {
@@ -172,6 +187,7 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		sandbox.WithPolicy(p),
 		sandbox.WithRuntimeDir(o.home),
 		sandbox.WithAutoInstall(progress),
+		sandbox.WithStdin(input),
 	}
 	if sess != nil {
 		opts[0] = sandbox.WithSession(sess) // the session's own policy applies
@@ -345,6 +361,19 @@ func runtimeForShebang(code string) sandbox.Runtime {
 }
 
 // readLimited reads r to the end, or to limit+1 bytes, whichever comes first.
+// readableInput reports whether the program's standard input should be
+// read from r: a pipe, a file or any reader but an *os.File that is a
+// terminal or another character device (/dev/null reads as nothing
+// anyway).
+func readableInput(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return r != nil
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice == 0
+}
+
 func readLimited(r io.Reader, limit int64) (string, error) {
 	b, err := io.ReadAll(io.LimitReader(r, limit+1))
 	return string(b), err

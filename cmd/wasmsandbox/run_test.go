@@ -443,3 +443,16 @@ func TestRunShebang(t *testing.T) {
 		})
 	}
 }
+
+// The program reads the CLI's own standard input when the code comes from
+// -c or a file.
+func TestRunGivesStdinToTheProgram(t *testing.T) {
+	c := runCLI(t, "one\ntwo\n", "run", "-c", "import sys\nprint(sys.stdin.read().split())").want(t, exitOK)
+	if c.stdout != "['one', 'two']\n" {
+		t.Fatalf("stdout %q", c.stdout)
+	}
+	prog := writeFile(t, t.TempDir(), "echo.js", "console.log(require('fs').readFileSync(0, 'utf8').trim())")
+	if c := runCLI(t, "from js\n", "run", prog).want(t, exitOK); c.stdout != "from js\n" {
+		t.Fatalf("stdout %q", c.stdout)
+	}
+}
