@@ -1,8 +1,10 @@
 package sandbox
 
 import (
+	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -55,5 +57,27 @@ func TestLoadPolicyRefusesSpecialFiles(t *testing.T) {
 		if _, err := LoadPolicy(p); !errors.Is(err, ErrInvalidPolicy) {
 			t.Errorf("LoadPolicy(%s) = %v, want ErrInvalidPolicy", p, err)
 		}
+	}
+}
+
+// TestSessionBookkeepingFailureKeepsTheResult: when the session's globals
+// or metadata cannot be saved after the code ran (a full disk; here an
+// immutable directory, which stops root too), the Result still comes back,
+// with the failure in its warnings, and the code's files are there.
+func TestSessionBookkeepingFailureKeepsTheResult(t *testing.T) {
+	st, _ := newStore(t)
+	ctx := context.Background()
+	s := mustCreate(t, st, SessionConfig{AutoPersistGlobals: true})
+	if out, err := exec.Command("chattr", "+i", s.stateDir()).CombinedOutput(); err != nil {
+		t.Skipf("chattr +i: %v %s", err, out)
+	}
+	defer exec.Command("chattr", "-i", s.stateDir()).Run()
+	res, err := s.Execute(ctx, "x = 41\nopen('made.txt', 'w').write('x')\nprint('ran')")
+	if err != nil || res == nil {
+		t.Fatalf("Execute = %v, %v; want the Result", res, err)
+	}
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "ran\n" || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "globals were not saved") || len(res.FilesCreated) != 1 {
+		t.Fatalf("stdout %q warnings %q created %v", res.Stdout, res.Warnings, res.FilesCreated)
 	}
 }

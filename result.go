@@ -75,6 +75,10 @@ type Result struct {
 	Value string `json:"value" jsonschema:"What a REPL or notebook cell shows for the code, capped: the repr (Python) or inspected form (JavaScript) of the value of its last expression statement; empty when the code does not end in an expression, the value is None or undefined, or the code raised. Never written to stdout."`
 	// Error is a one-line human reason when Success is false, else empty.
 	Error string `json:"error" jsonschema:"A one-line human reason when success is false, else empty."`
+	// Warnings say what went wrong around the execution without changing
+	// what the code did (in a session: its globals or metadata could not be
+	// saved, say on a full disk). Absent when nothing did.
+	Warnings []string `json:"warnings,omitempty" jsonschema:"What went wrong around the execution without changing what the code did, for instance a session whose globals or metadata could not be saved (a full disk). Absent when nothing did."`
 	// GlobalsNotPersisted names the globals that a session with
 	// auto_persist_globals could not keep for the next execution (modules,
 	// lambdas, open files, ...; stderr says why). Absent when none.

@@ -210,8 +210,8 @@ func (s *wasmSandbox) executeInSession(ctx context.Context, sess *Session, code 
 		// limit stopped it, whatever it managed to save (from an atexit
 		// hook, say) is dropped and the previous state stays.
 		if g.Saved && res.ExitCode >= 0 && (res.Outcome == OutcomeOK || res.Outcome == OutcomeGuestError) {
-			if werr := session.WriteState(sess.stateDir(), g.Out); werr != nil && err == nil {
-				err = fmt.Errorf("%w: session %s: saving globals: %v", ErrInternal, sess.id, werr)
+			if werr := session.WriteState(sess.stateDir(), g.Out); werr != nil {
+				s.bookkeepingFailed(ctx, res, sess.id, "its globals were not saved (the previous ones are kept)", werr)
 			}
 		}
 		if len(g.NotKept) > 0 {
@@ -225,10 +225,20 @@ func (s *wasmSandbox) executeInSession(ctx context.Context, sess *Session, code 
 	if terr := sess.touch(func(m *sessionMeta) {
 		m.Executions++
 		m.FuelUsed += res.FuelConsumed
-	}); terr != nil && err == nil {
-		err = terr
+	}); terr != nil {
+		s.bookkeepingFailed(ctx, res, sess.id, "its metadata (last use, counters) was not updated", terr)
 	}
 	return res, err
+}
+
+// bookkeepingFailed records in res, and logs, that the session's own
+// bookkeeping failed after the code ran (a full disk, say): the Result is
+// still what the code did, so it is returned, not replaced by an error.
+func (s *wasmSandbox) bookkeepingFailed(ctx context.Context, res *Result, id, what string, err error) {
+	res.Warnings = append(res.Warnings, fmt.Sprintf("session %s: %s: %v", id, what, oneLine(workspace.Cause(err).Error())))
+	if l := s.opts.logger; l != nil {
+		l.LogAttrs(ctx, slog.LevelError, "session.bookkeeping_failed", slog.String("session_id", id), slog.String("what", what), slog.String("error", err.Error()))
+	}
 }
 
 // Reset empties the session's workspace and discards its saved globals;
