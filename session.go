@@ -95,6 +95,19 @@ func OpenSessionStore(dir string, opts ...Option) (*SessionStore, error) {
 	return &SessionStore{root: abs, opts: slices.Clone(opts), logger: o.logger}, nil
 }
 
+// WithLock runs fn while holding a lock on the whole store that every
+// process sharing its directory respects (sessions themselves are locked
+// on their own): count-then-create, for instance, so that a cap on the
+// number of sessions holds across processes. It waits for the lock or ctx.
+func (st *SessionStore) WithLock(ctx context.Context, fn func() error) error {
+	unlock, err := session.LockStore(ctx, st.root)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return fn()
+}
+
 // Dir returns the store's root directory.
 func (st *SessionStore) Dir() string { return st.root }
 

@@ -185,19 +185,28 @@ func (s *server) createSession(ctx context.Context, in *CreateSessionInput) (*Se
 		return nil, s.runtimeError(rt, err)
 	}
 
-	// Count and create under one lock, so that concurrent calls cannot
-	// overshoot the maximum (other processes sharing the directory can).
+	// Count and create under the store's lock, so that concurrent calls,
+	// in this process or another server sharing the directory, cannot
+	// overshoot the maximum.
 	s.createMu.Lock()
 	defer s.createMu.Unlock()
 	s.maybePrune(ctx)
-	list, err := s.store.List()
-	if err != nil {
-		return nil, s.internalError("the server could not count its sessions", err)
-	}
-	if len(list) >= s.cfg.MaxSessions {
+	var sess *sandbox.Session
+	errFull := errors.New("full")
+	err = s.store.WithLock(ctx, func() error {
+		list, err := s.store.List()
+		if err != nil {
+			return err
+		}
+		if len(list) >= s.cfg.MaxSessions {
+			return errFull
+		}
+		sess, err = s.store.Create(ctx, sandbox.SessionConfig{Runtime: rt, Policy: p, AutoPersistGlobals: in.AutoPersistGlobals})
+		return err
+	})
+	if err == errFull {
 		return nil, fmt.Errorf("the server already holds its maximum of %d sessions; destroy_session one you no longer need, or run code without a session", s.cfg.MaxSessions)
 	}
-	sess, err := s.store.Create(ctx, sandbox.SessionConfig{Runtime: rt, Policy: p, AutoPersistGlobals: in.AutoPersistGlobals})
 	if err != nil {
 		if errors.Is(err, sandbox.ErrNotImplemented) {
 			return nil, argError("auto_persist_globals", "%v", err)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -413,4 +414,42 @@ func callBadFile(t *testing.T, cs *mcp.ClientSession, name string, args any) str
 		t.Fatalf("%s(%v) = %v, %+v; want a tool error", name, args, err, res)
 	}
 	return text(res)
+}
+
+// TestMaxSessionsAcrossServers: three servers sharing one session directory
+// (each with its own in-process lock, as three processes would be) create
+// sessions at once; the store's lock keeps the total at the maximum.
+func TestMaxSessionsAcrossServers(t *testing.T) {
+	dir := t.TempDir()
+	var clients []*mcp.ClientSession
+	for range 3 {
+		clients = append(clients, connect(t, Config{SessionsDir: dir, MaxSessions: 3}))
+	}
+	var wg sync.WaitGroup
+	for _, cs := range clients {
+		for range 3 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "create_session", Arguments: map[string]any{"language": "python"}})
+				if err != nil || (res.IsError && !strings.Contains(text(res), "maximum of 3 sessions")) {
+					t.Errorf("create_session: %v %v", err, res)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			n++
+		}
+	}
+	if n != 3 {
+		t.Fatalf("%d sessions in the directory, want 3", n)
+	}
 }

@@ -84,7 +84,24 @@ func TryLock(dir, id string) (unlock func(), ok bool, err error) {
 }
 
 func lockSessionWith(ctx context.Context, dir, id string, try bool) (func(), bool, error) {
-	path := filepath.Join(dir, "lock")
+	return lockPath(ctx, filepath.Join(dir, "lock"), id, try)
+}
+
+// storeLock is the lock file of a whole store; its name is no session ID.
+const storeLock = ".store-lock"
+
+// LockStore locks the store at root as a whole (not its sessions), for
+// store-wide rules such as a cap on the number of sessions that several
+// processes sharing the directory must respect together.
+func LockStore(ctx context.Context, root string) (func(), error) {
+	unlock, ok, err := lockPath(ctx, filepath.Join(root, storeLock), "(the store)", false)
+	if err == nil && !ok {
+		err = fmt.Errorf("%w: the session store: lock not taken", errs.Internal)
+	}
+	return unlock, err
+}
+
+func lockPath(ctx context.Context, path, id string, try bool) (func(), bool, error) {
 	cancelled := func(err error) error {
 		return fmt.Errorf("%w: waiting for session %s: %w", errs.Cancelled, id, err)
 	}
