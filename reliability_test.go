@@ -81,3 +81,36 @@ func TestSessionBookkeepingFailureKeepsTheResult(t *testing.T) {
 		t.Fatalf("stdout %q warnings %q created %v", res.Stdout, res.Warnings, res.FilesCreated)
 	}
 }
+
+// TestPersistingSessionRunsOnAFullDisk: when the stage for a session's
+// globals cannot be made (a full disk; here an immutable session
+// directory), the code still runs, so that it can free space, and the
+// result says its globals were not staged.
+func TestPersistingSessionRunsOnAFullDisk(t *testing.T) {
+	st, _ := newStore(t)
+	ctx := context.Background()
+	s := mustCreate(t, st, SessionConfig{AutoPersistGlobals: true})
+	if err := s.WriteFile(ctx, "big.bin", make([]byte, 1<<20)); err != nil {
+		t.Fatal(err)
+	}
+	wantOutcome(t, execIn(t, s, "x = 1"), OutcomeOK)
+	if out, err := exec.Command("chattr", "+i", s.dir).CombinedOutput(); err != nil {
+		t.Skipf("chattr +i: %v %s", err, out)
+	}
+	defer exec.Command("chattr", "-i", s.dir).Run()
+	res, err := s.Execute(ctx, "import os\nos.remove('big.bin')\nprint('freed')")
+	if err != nil || res == nil {
+		t.Fatalf("Execute = %v, %v", res, err)
+	}
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "freed\n" || len(res.FilesDeleted) != 1 || len(res.Warnings) == 0 || !strings.Contains(res.Warnings[0], "could not be staged") {
+		t.Fatalf("stdout %q deleted %v warnings %q", res.Stdout, res.FilesDeleted, res.Warnings)
+	}
+	exec.Command("chattr", "-i", s.dir).Run()
+	// Once there is room again, the saved globals are there as before.
+	res = execIn(t, s, "print(x)")
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "1\n" {
+		t.Fatalf("stdout %q", res.Stdout)
+	}
+}

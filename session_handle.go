@@ -174,33 +174,23 @@ func (s *wasmSandbox) executeInSession(ctx context.Context, sess *Session, code 
 
 	var g *engine.Globals
 	var finish func()
+	var staging error
 	if sess.persist {
 		in, err := session.ReadState(sess.stateDir(), sess.id, sess.maxSt)
 		if err != nil {
 			return nil, err
 		}
-		stage := sess.stageDir()
-		if err := os.RemoveAll(stage); err != nil {
-			return nil, fmt.Errorf("%w: session %s: clearing the state stage: %v", ErrInternal, sess.id, err)
-		}
-		if err := os.Mkdir(stage, 0o700); err != nil {
-			return nil, fmt.Errorf("%w: session %s: creating the state stage: %v", ErrInternal, sess.id, err)
-		}
-		defer os.RemoveAll(stage)
-		g = &engine.Globals{In: in, Max: sess.maxSt, Stage: stage}
-		if s.rt.stage != nil {
-			m, fin, err := s.rt.stage(g)
-			if err != nil {
-				return nil, err
-			}
-			p.Mounts = append(p.Mounts, Mount{Host: m.Host, Guest: m.Guest, Writable: m.Writable})
-			finish = fin
-		}
+		g, finish, staging = s.stageGlobals(sess, &p, in)
 	}
 
 	res, err := s.execute(ctx, code, p, sess.id, g)
 	if res == nil {
 		return nil, err
+	}
+	if staging != nil {
+		// The code ran all the same (on a full disk it may be what frees
+		// space); its globals were neither restored nor saved.
+		s.bookkeepingFailed(ctx, res, sess.id, "its globals could not be staged, so this run neither saw nor saved them", staging)
 	}
 	if finish != nil {
 		finish()
@@ -229,6 +219,34 @@ func (s *wasmSandbox) executeInSession(ctx context.Context, sess *Session, code 
 		s.bookkeepingFailed(ctx, res, sess.id, "its metadata (last use, counters) was not updated", terr)
 	}
 	return res, err
+}
+
+// stageGlobals prepares the stage through which the runtime restores and
+// saves the session's globals (payload in) for an execution under p, adding
+// the runtime's mounts to p. When the stage cannot be made (a full disk,
+// say) it returns the error and no globals: the execution then runs
+// without them, rather than not at all. The stage is removed by the next
+// execution or reset (session.CleanLeftovers).
+func (s *wasmSandbox) stageGlobals(sess *Session, p *Policy, in []byte) (*engine.Globals, func(), error) {
+	if s.rt.stage == nil {
+		// The runtime takes the payload in and out directly.
+		return &engine.Globals{In: in, Max: sess.maxSt}, nil, nil
+	}
+	stage := sess.stageDir()
+	if err := os.RemoveAll(stage); err != nil {
+		return nil, nil, err
+	}
+	if err := os.Mkdir(stage, 0o700); err != nil {
+		return nil, nil, err
+	}
+	g := &engine.Globals{In: in, Max: sess.maxSt, Stage: stage}
+	m, fin, err := s.rt.stage(g)
+	if err != nil {
+		os.RemoveAll(stage)
+		return nil, nil, err
+	}
+	p.Mounts = append(p.Mounts, Mount{Host: m.Host, Guest: m.Guest, Writable: m.Writable})
+	return g, func() { fin(); os.RemoveAll(stage) }, nil
 }
 
 // bookkeepingFailed records in res, and logs, that the session's own
