@@ -261,3 +261,19 @@ func TestJSONErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestBinaryUnderAddressSpaceLimit: with a limit on virtual memory
+// (ulimit -v), the engine sizes its instance pool to fit, or goes without
+// one, instead of aborting the process.
+func TestBinaryUnderAddressSpaceLimit(t *testing.T) {
+	t.Parallel()
+	bin := buildBinary(t)
+	for _, kib := range []string{"16000000", "200000000"} {
+		cmd := exec.Command("sh", "-c", "ulimit -v "+kib+" && exec \"$0\" run -c 'print(6 * 7)'", bin)
+		cmd.Env = append(os.Environ(), "WASMSANDBOX_HOME="+testHome)
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.HasPrefix(string(out), "42\n") {
+			t.Errorf("ulimit -v %s: %v\n%s", kib, err, out)
+		}
+	}
+}

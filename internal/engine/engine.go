@@ -11,6 +11,8 @@ package engine
 
 import (
 	"io"
+	"os"
+	"strconv"
 	"sync"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
@@ -31,6 +33,29 @@ const Key = "fuel=1,epoch=1,stack=4194304,pool=1000"
 // poolSlots is how many instances may exist at once in the process; an
 // execution beyond it waits for a slot (see Engine.Run).
 const poolSlots = 1000
+
+// slotReservation is about how much address space one pool slot reserves
+// (a 4 GiB memory with its guard regions, its table and instance).
+const slotReservation = 4<<30 + 512<<20
+
+// pooledSlots is how many pool slots the process can reserve: poolSlots,
+// fewer under a limit on virtual memory (RLIMIT_AS; at most half of it is
+// used), or 0, without the pool, when not even a few fit or when
+// $WASMSANDBOX_POOL_SLOTS says 0. (wasmtime cannot report a pool it fails
+// to reserve: it aborts the process, so the size is settled beforehand.)
+func pooledSlots() int {
+	slots := poolSlots
+	if v, err := strconv.Atoi(os.Getenv("WASMSANDBOX_POOL_SLOTS")); err == nil && v >= 0 && v < slots {
+		slots = v
+	}
+	if lim := addressSpaceLimit(); lim > 0 {
+		slots = min(slots, int(lim/2/slotReservation))
+	}
+	if slots < 4 {
+		return 0
+	}
+	return slots
+}
 
 // keepResident is how much of each slot's linear memory stays mapped
 // between instances.
@@ -57,8 +82,10 @@ var Shared = sync.OnceValues(func() (*Engine, error) {
 	// mapped between executions: a new instance of a snapshot then starts
 	// without a page fault per page it writes (page faults dominated the
 	// cost of a short Python execution).
-	if err := usePooling(cfg, poolSlots, 4<<30, keepResident); err != nil {
-		return nil, err
+	if slots := pooledSlots(); slots > 0 {
+		if err := usePooling(cfg, uint32(slots), 4<<30, keepResident); err != nil {
+			return nil, err
+		}
 	}
 	wt := wasmtime.NewEngineWithConfig(cfg)
 	l := wasmtime.NewLinker(wt)
