@@ -304,3 +304,21 @@ func TestJavaScriptValue(t *testing.T) {
 		}
 	}
 }
+
+// Node behaviours agent code relies on: 'exit' listeners run with the exit
+// code, and an invalid Date says "Invalid time value".
+func TestJavaScriptNodeBehaviour(t *testing.T) {
+	sb := newSandbox(t, JavaScript, Policy{})
+	res := run(t, sb, `process.on('exit', (c) => console.log('exit', c));
+process.once('exit', () => console.log('once'));
+try { new Date('x').toISOString() } catch (e) { console.log(String(e)) }
+console.log(Date.prototype.toISOString.name, new Date(0).toISOString())`)
+	wantOutcome(t, res, OutcomeOK)
+	if want := "RangeError: Invalid time value\ntoISOString 1970-01-01T00:00:00.000Z\nexit 0\nonce\n"; res.Stdout != want {
+		t.Fatalf("stdout %q, want %q", res.Stdout, want)
+	}
+	res = run(t, sb, "process.on('exit', (c) => console.log('bye', c))\nprocess.exit(3)")
+	if res.ExitCode != 3 || res.Stdout != "bye 3\n" {
+		t.Fatalf("exit %d stdout %q", res.ExitCode, res.Stdout)
+	}
+}

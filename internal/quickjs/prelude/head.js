@@ -10,3 +10,14 @@
   const G = globalThis;
   const define = (obj, name, value) =>
     Object.defineProperty(obj, name, { value, writable: true, configurable: true, enumerable: false });
+  // Node's (V8's) words for an invalid Date, where QuickJS says
+  // "Date value is NaN".
+  {
+    const toISOString = Date.prototype.toISOString;
+    define(Date.prototype, 'toISOString', {
+      toISOString() {
+        if (Number.isNaN(this.getTime())) throw new RangeError('Invalid time value');
+        return toISOString.call(this);
+      },
+    }.toISOString);
+  }

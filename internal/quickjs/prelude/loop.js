@@ -6,6 +6,7 @@
     host.write(2, `Uncaught ${s}\n`);
   }
   function finalExitCode() {
+    runExitHandlers();
     const c = exitCode === undefined ? 0 : Number(exitCode);
     return Number.isFinite(c) ? (c | 0) & 0xff : 0;
   }

@@ -1,6 +1,7 @@
   // ---------------------------------------------------------------- process
   let exitCode;
   const env = Object.assign({}, config.env);
+  const processListeners = Object.create(null);
   // Standard input is given whole with the call: 'data' (once, when there
   // is any) and then 'end' are emitted after the script's synchronous code.
   function stdinStream() {
@@ -70,6 +71,7 @@
     },
     exit(code) {
       if (code !== undefined) exitCode = code;
+      runExitHandlers();
       try {
         persist.save();
       } catch {}
@@ -87,10 +89,30 @@
     cpuUsage: () => ({ user: 0, system: 0 }),
     umask: () => 0o22,
     emitWarning: (w) => { host.write(2, `Warning: ${w instanceof Error ? w.message : w}\n`); },
-    on() { return process; }, once() { return process; }, off() { return process; },
-    addListener() { return process; }, removeListener() { return process; }, removeAllListeners() { return process; },
-    emit() { return false; }, listeners() { return []; },
+    on(ev, fn) { (processListeners[ev] ||= []).push({ fn, once: false }); return process; },
+    once(ev, fn) { (processListeners[ev] ||= []).push({ fn, once: true }); return process; },
+    off(ev, fn) { processListeners[ev] = (processListeners[ev] || []).filter((l) => l.fn !== fn); return process; },
+    removeAllListeners(ev) { if (ev === undefined) for (const k in processListeners) delete processListeners[k]; else delete processListeners[ev]; return process; },
+    emit(ev, ...args) {
+      const ls = processListeners[ev] || [];
+      processListeners[ev] = ls.filter((l) => !l.once);
+      for (const l of ls) l.fn.apply(process, args);
+      return ls.length > 0;
+    },
+    listeners(ev) { return (processListeners[ev] || []).map((l) => l.fn); },
+    listenerCount(ev) { return (processListeners[ev] || []).length; },
   };
+  process.addListener = process.on;
+  process.removeListener = process.off;
+  // 'exit' listeners run once, with the exit code, when the script ends by
+  // itself or calls process.exit, as in Node.
+  let exited = false;
+  function runExitHandlers() {
+    if (exited) return;
+    exited = true;
+    const c = exitCode === undefined ? 0 : Number(exitCode) | 0;
+    process.emit('exit', c);
+  }
   Object.defineProperty(process, 'exitCode', {
     get: () => exitCode,
     set: (v) => { exitCode = v; },
