@@ -322,3 +322,14 @@ console.log(Date.prototype.toISOString.name, new Date(0).toISOString())`)
 		t.Fatalf("exit %d stdout %q", res.ExitCode, res.Stdout)
 	}
 }
+
+// err.stack starts with the "Name: message" line, as in V8.
+func TestJavaScriptStackHeader(t *testing.T) {
+	res := run(t, newSandbox(t, JavaScript, Policy{}), `function g() { null.f() }
+try { g() } catch (e) { console.log(e.stack) }
+console.log(new RangeError('r').stack.split('\n')[0])`)
+	wantOutcome(t, res, OutcomeOK)
+	if want := "TypeError: cannot read property 'f' of null\n    at g (main.js:1:15)\n    at main.js:2:7\nRangeError: r\n"; res.Stdout != want {
+		t.Fatalf("stdout %q, want %q", res.Stdout, want)
+	}
+}

@@ -514,7 +514,7 @@ number {} 5
 
 func TestTimerException(t *testing.T) {
 	r := exec(t, nil, `setTimeout(() => { throw new Error('in timer') }, 1); setTimeout(() => console.log('not reached'), 5)`)
-	if r.code != 1 || r.stdout != "" || r.stderr != "Uncaught Error: in timer\n    at <anonymous> (main.js:1:30)\n" {
+	if r.code != 1 || r.stdout != "" || r.stderr != "Uncaught Error: in timer\n    at main.js:1:30\n" {
 		t.Fatalf("%+v", r)
 	}
 }

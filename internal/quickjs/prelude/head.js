@@ -21,3 +21,17 @@
       },
     }.toISOString);
   }
+  // err.stack starts with the "Name: message" line, then the frames, as in
+  // V8 (QuickJS's own stack holds only the frames).
+  Error.prepareStackTrace = (err, frames) => {
+    let head;
+    try { head = String(err); } catch { head = 'Error'; }
+    const lines = [head];
+    for (const f of frames) {
+      if (f.getFileName() == null) continue; // a native frame: no place to show
+      const loc = `${f.getFileName()}:${f.getLineNumber()}:${f.getColumnNumber()}`;
+      const fn = f.getFunctionName();
+      lines.push(fn && fn !== '<eval>' ? `    at ${fn} (${loc})` : `    at ${loc}`);
+    }
+    return lines.join('\n');
+  };
