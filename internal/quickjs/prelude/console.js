@@ -69,7 +69,8 @@
     const header = [indexKey, ...cols, ...(hasValues ? [valuesKey] : [])];
     const widths = header.map((h) => Math.max(h.length, ...rows.map((r) => (r[h] || '').length)) + 2);
     const line = (l, m, r) => l + widths.map((w) => '─'.repeat(w)).join(m) + r;
-    const cell = (s, w) => { s = s || ''; const left = Math.floor((w - s.length) / 2); return ' '.repeat(left) + s + ' '.repeat(w - s.length - left); };
+    // Node 20 aligns every cell left, after one space.
+    const cell = (s, w) => { s = s || ''; return ' ' + s + ' '.repeat(w - s.length - 1); };
     const lines = [line('┌', '┬', '┐'), '│' + header.map((h, i) => cell(h, widths[i])).join('│') + '│', line('├', '┼', '┤')];
     for (const r of rows) lines.push('│' + header.map((h, i) => cell(r[h], widths[i])).join('│') + '│');
     lines.push(line('└', '┴', '┘'));

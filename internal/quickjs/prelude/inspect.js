@@ -330,19 +330,27 @@
 
   function formatSet(ctx, value, recurseTimes) {
     const output = [];
+    const max = Math.max(0, ctx.maxArrayLength), size = value.size;
     ctx.indentationLvl += 2;
-    for (const v of Set.prototype.values.call(value)) output.push(formatValue(ctx, v, recurseTimes));
+    for (const v of Set.prototype.values.call(value)) {
+      if (output.length >= max) break;
+      output.push(formatValue(ctx, v, recurseTimes));
+    }
     ctx.indentationLvl -= 2;
+    if (size > max) output.push(`... ${size - max} more item${size - max > 1 ? 's' : ''}`);
     return output;
   }
 
   function formatMap(ctx, value, recurseTimes) {
     const output = [];
+    const max = Math.max(0, ctx.maxArrayLength), size = value.size;
     ctx.indentationLvl += 2;
     for (const [k, v] of Map.prototype.entries.call(value)) {
+      if (output.length >= max) break;
       output.push(`${formatValue(ctx, k, recurseTimes)} => ${formatValue(ctx, v, recurseTimes)}`);
     }
     ctx.indentationLvl -= 2;
+    if (size > max) output.push(`... ${size - max} more item${size - max > 1 ? 's' : ''}`);
     return output;
   }
 

@@ -30,3 +30,8 @@ console.log(Object.assign(() => {}, { a: 1 }), [Symbol.iterator], 'top\tlevel');
 console.log(new Number(3), new String('s'), new Boolean(false), [true, 'x', 3n]);
 console.log(Array.from({ length: 120 }, (_, i) => 'item' + i).length, Array.from({ length: 120 }, (_, i) => i));
 console.log({ a: 'x'.repeat(100) });
+console.log(new Set(Array.from({length: 103}, (_, i) => i)));
+console.log(new Map(Array.from({length: 102}, (_, i) => [i, i])));
+console.table([{a: 1, b: 2}, {a: 3, b: 4}]);
+console.table(Array.from({length: 12}, (_, i) => ({v: i})));
+console.log(new Set([1, 2]), new Map([['k', new Set(['v'])]]));
