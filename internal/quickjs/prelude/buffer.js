@@ -150,6 +150,40 @@
       return n;
     }
     slice(start, end) { return this.subarray(start, end); }
-    readUInt8(o = 0) { return this[o]; }
+    copy(target, targetStart = 0, sourceStart = 0, sourceEnd = this.length) {
+      const src = this.subarray(sourceStart, sourceEnd);
+      const n = Math.max(0, Math.min(src.length, target.length - targetStart));
+      target.set(src.subarray(0, n), targetStart);
+      return n;
+    }
+    indexOf(v, byteOffset = 0, enc) {
+      if (typeof byteOffset === 'string') { enc = byteOffset; byteOffset = 0; }
+      if (byteOffset < 0) byteOffset = Math.max(0, this.length + byteOffset);
+      if (typeof v === 'number') return Uint8Array.prototype.indexOf.call(this, v & 0xff, byteOffset);
+      const needle = typeof v === 'string' ? Buffer.from(v, enc) : v;
+      if (needle.length === 0) return Math.min(byteOffset, this.length);
+      outer: for (let i = byteOffset; i + needle.length <= this.length; i++) {
+        for (let j = 0; j < needle.length; j++) if (this[i + j] !== needle[j]) continue outer;
+        return i;
+      }
+      return -1;
+    }
+    includes(v, byteOffset, enc) { return this.indexOf(v, byteOffset, enc) !== -1; }
+  }
+  // readUInt16LE, writeDoubleBE and the rest of the numeric family, over a
+  // DataView (out-of-range offsets throw RangeError, as in Node).
+  for (const [name, size, view] of [['UInt8', 1, 'Uint8'], ['Int8', 1, 'Int8'], ['UInt16', 2, 'Uint16'], ['Int16', 2, 'Int16'],
+    ['UInt32', 4, 'Uint32'], ['Int32', 4, 'Int32'], ['Float', 4, 'Float32'], ['Double', 8, 'Float64'],
+    ['BigUInt64', 8, 'BigUint64'], ['BigInt64', 8, 'BigInt64']]) {
+    const dv = (b) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+    for (const end of size === 1 ? [''] : ['LE', 'BE']) {
+      const little = end === 'LE';
+      const read = function (offset = 0) { return dv(this)['get' + view](offset, little); };
+      const write = function (value, offset = 0) { dv(this)['set' + view](offset, value, little); return offset + size; };
+      for (const n of new Set([name, name.replace('UInt', 'Uint')])) {
+        define(Buffer.prototype, 'read' + n + end, read);
+        define(Buffer.prototype, 'write' + n + end, write);
+      }
+    }
   }
   define(G, 'Buffer', Buffer);

@@ -35,3 +35,11 @@ console.log(new Map(Array.from({length: 102}, (_, i) => [i, i])));
 console.table([{a: 1, b: 2}, {a: 3, b: 4}]);
 console.table(Array.from({length: 12}, (_, i) => ({v: i})));
 console.log(new Set([1, 2]), new Map([['k', new Set(['v'])]]));
+const b = Buffer.alloc(16);
+console.log(b.writeUInt32LE(0xdeadbeef, 0), b.writeInt16BE(-2, 4), b.writeDoubleLE(1.5, 8));
+console.log(b.readUInt32LE(0).toString(16), b.readInt16BE(4), b.readDoubleLE(8), b.readUInt8(0), b.readUint16BE(0));
+const c = Buffer.alloc(4); b.copy(c, 0, 0, 4); console.log(c, c.equals(b.subarray(0, 4)), Buffer.compare(c, b));
+const h = Buffer.from('hello world');
+console.log(h.indexOf('world'), h.includes('xyz'), h.indexOf(Buffer.from('o')), h.indexOf(111, 5), h.includes('lo', 4));
+try { b.readUInt32LE(14) } catch (e) { console.log(e instanceof RangeError) }
+console.log(Buffer.alloc(8).writeBigUInt64BE(123n), Buffer.from([0,0,0,0,0,0,0,7]).readBigUInt64BE());
