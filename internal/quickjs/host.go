@@ -23,6 +23,7 @@ func init() {
 		"utf8Decode":   hostUTF8Decode,
 		"promiseState": hostPromiseState,
 		"random":       hostRandom,
+		"hash":         hostHash,
 		"fsRead":       hostFSRead,
 		"fsWrite":      hostFSWrite,
 		"fsStat":       hostFSStat,

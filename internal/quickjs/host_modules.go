@@ -26,6 +26,7 @@ var builtinModules = map[string]string{
 	"timers": "node:timers", "node:timers": "node:timers",
 	"console": "node:console", "node:console": "node:console",
 	"buffer": "node:buffer", "node:buffer": "node:buffer",
+	"crypto": "node:crypto", "node:crypto": "node:crypto",
 }
 
 // builtinExports lists the named exports of each builtin module; the
@@ -46,10 +47,12 @@ var builtinExports = map[string][]string{
 		"clearInterval", "clearImmediate"},
 	"node:console": {"log", "info", "warn", "error", "debug"},
 	"node:buffer":  {"Buffer"},
+	"node:crypto": {"createHash", "createHmac", "getHashes", "randomBytes", "randomUUID",
+		"getRandomValues", "randomInt", "timingSafeEqual", "webcrypto"},
 }
 
 // availableModules is the list shown when a module cannot be found.
-const availableModules = "fs, fs/promises, path, process, util, timers, console, buffer"
+const availableModules = "fs, fs/promises, path, process, util, timers, console, buffer, crypto"
 
 func moduleNotFound(spec string) string {
 	return "Cannot find module '" + spec + "': only these Node.js modules are available in the sandbox: " +

@@ -1,7 +1,13 @@
 package quickjs
 
 import (
+	"crypto/hmac"
+	"crypto/md5"
 	"crypto/rand"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"hash"
 	"math"
 	"strings"
 	"unicode/utf8"
@@ -164,4 +170,38 @@ func hostPromiseState(r *run, args []int32) (int32, error) {
 		}
 	}
 	return arr, nil
+}
+
+// hashes are the digests crypto.createHash and createHmac offer.
+var hashes = map[string]func() hash.Hash{
+	"md5": md5.New, "sha1": sha1.New, "sha224": sha256.New224, "sha256": sha256.New,
+	"sha384": sha512.New384, "sha512": sha512.New,
+}
+
+// hostHash returns the digest of args[1] (a string or bytes) with the
+// algorithm named by args[0], keyed as an HMAC by args[2] when given;
+// undefined for an algorithm it does not know.
+func hostHash(r *run, args []int32) (int32, error) {
+	alg, err := r.argString(args, 0)
+	if err != nil {
+		return 0, err
+	}
+	h, ok := hashes[strings.ToLower(alg)]
+	if !ok {
+		return r.undefined()
+	}
+	data, err := r.text(args, 1)
+	if err != nil {
+		return 0, err
+	}
+	d := h()
+	if len(args) > 2 {
+		key, err := r.text(args, 2)
+		if err != nil {
+			return 0, err
+		}
+		d = hmac.New(h, key)
+	}
+	d.Write(data)
+	return r.newBytes(d.Sum(nil))
 }

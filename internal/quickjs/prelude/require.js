@@ -1,7 +1,58 @@
   // ---------------------------------------------------------------- require
+  // crypto: hashes and HMACs computed by the host, randomness from it.
+  class Hash {
+    constructor(alg, key) {
+      this.alg = String(alg);
+      this.key = key;
+      this.parts = [];
+      if (host.hash(this.alg, '') === undefined) throw new Error('Digest method not supported');
+    }
+    update(data, enc) {
+      this.parts.push(typeof data === 'string' ? Buffer.from(data, enc) : Buffer.from(data));
+      return this;
+    }
+    digest(enc) {
+      const data = Buffer.concat(this.parts);
+      const d = Buffer.from(this.key === undefined ? host.hash(this.alg, data) : host.hash(this.alg, data, this.key));
+      return enc === undefined || enc === 'buffer' ? d : d.toString(enc);
+    }
+    copy() { const h = new Hash(this.alg, this.key); h.parts = this.parts.slice(); return h; }
+  }
+  function randomBytes(n, cb) {
+    n = Number(n);
+    if (!Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) throw new RangeError(`The value of "size" is out of range. It must be >= 0 && <= 2147483647. Received ${n}`);
+    const out = Buffer.alloc(n);
+    for (let off = 0; off < n; off += 65536) out.set(host.random(Math.min(65536, n - off)), off);
+    if (typeof cb === 'function') { setTimeout(() => cb(null, out), 0); return undefined; }
+    return out;
+  }
+  const cryptoModule = {
+    createHash: (alg) => new Hash(alg),
+    createHmac: (alg, key) => new Hash(alg, typeof key === 'string' ? Buffer.from(key) : Buffer.from(key)),
+    getHashes: () => ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'],
+    randomBytes,
+    randomUUID: () => G.crypto.randomUUID(),
+    getRandomValues: (ta) => G.crypto.getRandomValues(ta),
+    randomInt(min, max, cb) {
+      if (max === undefined || typeof max === 'function') { cb = max; max = min; min = 0; }
+      if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || max <= min) throw new RangeError(`The value of "max" is out of range. It must be greater than the value of "min" (${min}). Received ${max}`);
+      const range = max - min, b = host.random(6);
+      const v = min + Math.floor(((b[0] * 2 ** 40 + b[1] * 2 ** 32 + ((b[2] << 24) >>> 0) + (b[3] << 16) + (b[4] << 8) + b[5]) / 2 ** 48) * range);
+      if (typeof cb === 'function') { setTimeout(() => cb(null, v), 0); return undefined; }
+      return v;
+    },
+    timingSafeEqual(a, b) {
+      if (a.byteLength !== b.byteLength) throw new RangeError('Input buffers must have the same byte length');
+      const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength), y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+      let d = 0;
+      for (let i = 0; i < x.length; i++) d |= x[i] ^ y[i];
+      return d === 0;
+    },
+    webcrypto: G.crypto,
+  };
   const builtins = {
     fs, 'fs/promises': promises, path, process, util, timers: timersModule, console: consoleObj,
-    buffer: { Buffer },
+    buffer: { Buffer }, crypto: cryptoModule,
   };
   const nodeModules = ['assert', 'async_hooks', 'child_process', 'cluster', 'crypto', 'dgram', 'diagnostics_channel',
     'dns', 'domain', 'events', 'http', 'http2', 'https', 'inspector', 'module', 'net', 'os', 'perf_hooks',

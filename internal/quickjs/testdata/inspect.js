@@ -43,3 +43,11 @@ const h = Buffer.from('hello world');
 console.log(h.indexOf('world'), h.includes('xyz'), h.indexOf(Buffer.from('o')), h.indexOf(111, 5), h.includes('lo', 4));
 try { b.readUInt32LE(14) } catch (e) { console.log(e instanceof RangeError) }
 console.log(Buffer.alloc(8).writeBigUInt64BE(123n), Buffer.from([0,0,0,0,0,0,0,7]).readBigUInt64BE());
+const crypto = require('crypto');
+console.log(crypto.createHash('sha256').update('hello').digest('hex'));
+console.log(crypto.createHash('md5').update('a').update(Buffer.from('b')).digest('base64'));
+console.log(crypto.createHash('sha1').update('x').digest());
+console.log(crypto.createHmac('sha256', 'key').update('msg').digest('hex'));
+console.log(crypto.createHash('sha512').update('').digest('hex').length);
+console.log(crypto.randomBytes(20).length, typeof crypto.randomUUID(), crypto.randomInt(5) < 5, crypto.timingSafeEqual(Buffer.from('ab'), Buffer.from('ab')));
+try { crypto.createHash('nope') } catch (e) { console.log(e.message) }
