@@ -193,3 +193,22 @@ func TestStdin(t *testing.T) {
 		t.Errorf("oversized stdin: %v", err)
 	}
 }
+
+func TestProgramArguments(t *testing.T) {
+	args := []string{"one", "two words", "--flag"}
+	for _, p := range []Policy{{}, coldPython} {
+		res := run(t, newSandbox(t, Python, p, WithArgs(args...)), "import sys\nprint(sys.argv)")
+		wantOutcome(t, res, OutcomeOK)
+		if res.Stdout != "['-c', 'one', 'two words', '--flag']\n" {
+			t.Errorf("python argv %v: %q", p.Argv, res.Stdout)
+		}
+	}
+	res := run(t, newSandbox(t, JavaScript, Policy{}, WithArgs(args...)), "console.log(process.argv.slice(2))")
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "[ 'one', 'two words', '--flag' ]\n" {
+		t.Errorf("javascript argv: %q", res.Stdout)
+	}
+	if _, err := New(Python, WithArgs("a\x00b"), WithRuntimeDir(testHome)); !errors.Is(err, ErrInvalidPolicy) {
+		t.Errorf("NUL in an argument: %v", err)
+	}
+}

@@ -22,7 +22,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
+	"strings"
 	"sync"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
@@ -90,6 +92,8 @@ type options struct {
 	stderr      io.Writer
 	sessionID   string
 	stdin       []byte
+	args        []string
+	env         map[string]string
 	// session, when set by WithSession, runs every Execute in it.
 	session *Session
 	// policySet records that WithPolicy was given.
@@ -142,6 +146,18 @@ const MaxStdinBytes = 16 << 20
 // by New with ErrCodeTooLarge.
 func WithStdin(data []byte) Option { return func(o *options) { o.stdin = data } }
 
+// WithArgs gives the program arguments, as a command line after the
+// script would: Python's sys.argv[1:] and JavaScript's process.argv[2:].
+func WithArgs(args ...string) Option {
+	return func(o *options) { o.args = append([]string(nil), args...) }
+}
+
+// WithEnv adds env to the guest's environment in every Execute, over the
+// policy's (or, when the policy sets none, the runtime's defaults).
+func WithEnv(env map[string]string) Option {
+	return func(o *options) { o.env = maps.Clone(env) }
+}
+
 // New returns a Sandbox for runtime rt. It validates the policy (errors
 // wrap ErrInvalidPolicy and name every bad field) and loads the runtime's
 // compiled module, compiling it once per machine and caching it on disk.
@@ -154,6 +170,16 @@ func New(rt Runtime, opts ...Option) (Sandbox, error) {
 	case Python, JavaScript:
 	default:
 		return nil, fmt.Errorf("%w: %q (use %q or %q)", ErrUnknownRuntime, rt, Python, JavaScript)
+	}
+	for i, a := range o.args {
+		if strings.ContainsRune(a, 0) {
+			return nil, fmt.Errorf("%w: argument %d holds a NUL byte, which no command line can carry", ErrInvalidPolicy, i+1)
+		}
+	}
+	for k, v := range o.env {
+		if k == "" || strings.ContainsAny(k, "=\x00") || strings.ContainsRune(v, 0) {
+			return nil, fmt.Errorf("%w: environment variable %q: names must be non-empty without '=' or NUL, values without NUL", ErrInvalidPolicy, k)
+		}
 	}
 	if len(o.stdin) > MaxStdinBytes {
 		return nil, fmt.Errorf("%w: %d bytes of stdin exceed %d; give less input, or write it to a workspace file", ErrCodeTooLarge, len(o.stdin), MaxStdinBytes)
@@ -240,6 +266,7 @@ func (g *guestRuntime) spec(p Policy, code, ws string, globals *engine.Globals, 
 		Env:            p.Env,
 		Argv:           p.Argv,
 		Stdin:          o.stdin,
+		Args:           o.args,
 		Globals:        globals,
 	}
 	for _, m := range p.Mounts {
@@ -247,6 +274,10 @@ func (g *guestRuntime) spec(p Policy, code, ws string, globals *engine.Globals, 
 	}
 	if sp.Env == nil {
 		sp.Env = defaultGuestEnv(p)
+	}
+	if len(o.env) > 0 {
+		sp.Env = maps.Clone(sp.Env)
+		maps.Copy(sp.Env, o.env)
 	}
 	if sp.Argv == nil {
 		sp.Argv = g.defaultArgv

@@ -45,6 +45,9 @@ type Spec struct {
 	// Stdin is what the guest reads from its standard input (nothing when
 	// empty).
 	Stdin []byte
+	// Args are the program's arguments (Python's sys.argv[1:],
+	// JavaScript's process.argv[2:]).
+	Args []string
 	// Globals, when not nil, carries a session's saved globals in and out.
 	Globals *Globals
 	// Snapshot says that the runtime runs this execution from its

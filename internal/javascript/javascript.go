@@ -45,7 +45,7 @@ func Run(x *engine.Execution, mod *wasmtime.Module) error {
 		Stdout:       x.Stdout,
 		Stderr:       x.Stderr,
 		Env:          s.Env,
-		Argv:         s.Argv,
+		Argv:         append(append([]string(nil), s.Argv...), s.Args...),
 		FS:           fsys,
 		Cwd:          s.GuestWorkspace,
 		MemoryLimit:  max(s.MemoryBytes-heapHeadroom, s.MemoryBytes/2),

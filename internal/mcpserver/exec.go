@@ -27,6 +27,10 @@ type ExecuteCodeInput struct {
 	SessionID string `json:"session_id,omitempty" jsonschema:"Run in this session (from create_session), keeping its files and, with auto_persist_globals, its globals. Omit to run in a fresh throwaway workspace."`
 	// Stdin is the program's standard input.
 	Stdin string `json:"stdin,omitempty" jsonschema:"Text the program reads from standard input (Python input() and sys.stdin, JavaScript fs.readFileSync(0) and process.stdin). Omit for none."`
+	// Argv are the program's arguments.
+	Argv []string `json:"argv,omitempty" jsonschema:"Arguments for the program, as after a script on a command line: Python sys.argv[1:], JavaScript process.argv[2:]."`
+	// Env adds environment variables.
+	Env map[string]string `json:"env,omitempty" jsonschema:"Environment variables to add for this execution (os.environ, process.env), over the server's."`
 	limitArgs
 }
 
@@ -241,6 +245,9 @@ func (s *server) executeCode(ctx context.Context, in *ExecuteCodeInput) (*sandbo
 	if int64(len(in.Stdin)) > s.cfg.MaxFileBytes {
 		return nil, argError("stdin", "%d bytes is more than the %d bytes execute_code accepts; write the input to a file in a session (write_file) and read it from there", len(in.Stdin), s.cfg.MaxFileBytes)
 	}
+	if err := checkArgvEnv(in.Argv, in.Env); err != nil {
+		return nil, err
+	}
 	if in.SessionID != "" {
 		return s.executeInSession(ctx, in, rt)
 	}
@@ -248,7 +255,7 @@ func (s *server) executeCode(ctx context.Context, in *ExecuteCodeInput) (*sandbo
 	if err != nil {
 		return nil, err
 	}
-	sb, err := sandbox.New(rt, append(s.options(p), sandbox.WithStdin([]byte(in.Stdin)))...)
+	sb, err := sandbox.New(rt, append(s.options(p), in.callOptions()...)...)
 	if err != nil {
 		return nil, s.runtimeError(rt, err)
 	}
@@ -397,4 +404,45 @@ func (s *server) runtimeInfo(rt sandbox.Runtime) RuntimeInfo {
 		info.UnavailableReason = "The server cannot load it " + internalDetail + "."
 	}
 	return info
+}
+
+// Bounds on the arguments and environment one execute_code call may add.
+const (
+	maxArgs     = 256
+	maxEnvVars  = 256
+	maxArgBytes = 64 << 10
+)
+
+// checkArgvEnv refuses arguments and environment variables no command line
+// could carry, or too many of them.
+func checkArgvEnv(argv []string, env map[string]string) error {
+	total := 0
+	if len(argv) > maxArgs {
+		return argError("argv", "%d arguments is more than %d; pass the data in stdin or a file instead", len(argv), maxArgs)
+	}
+	for i, a := range argv {
+		if strings.ContainsRune(a, 0) {
+			return argError("argv", "argument %d holds a NUL byte; remove it", i)
+		}
+		total += len(a)
+	}
+	if len(env) > maxEnvVars {
+		return argError("env", "%d variables is more than %d", len(env), maxEnvVars)
+	}
+	for k, v := range env {
+		if k == "" || strings.ContainsAny(k, "=\x00") || strings.ContainsRune(v, 0) {
+			return argError("env", "%q: a name must be non-empty without '=' or NUL bytes, a value without NUL bytes", k)
+		}
+		total += len(k) + len(v)
+	}
+	if total > maxArgBytes {
+		return argError("argv", "arguments and environment add up to %d bytes, more than %d; pass the data in stdin or a file instead", total, maxArgBytes)
+	}
+	return nil
+}
+
+// callOptions are the sandbox options of this call's stdin, arguments and
+// environment.
+func (in *ExecuteCodeInput) callOptions() []sandbox.Option {
+	return []sandbox.Option{sandbox.WithStdin([]byte(in.Stdin)), sandbox.WithArgs(in.Argv...), sandbox.WithEnv(in.Env)}
 }

@@ -153,7 +153,7 @@ func (s *server) executeInSession(ctx context.Context, in *ExecuteCodeInput, rt 
 	if err := s.checkCode(in.Code, sess.Policy()); err != nil {
 		return nil, err
 	}
-	sb, err := sandbox.New(rt, append(s.baseOptions(), sandbox.WithSession(sess), sandbox.WithStdin([]byte(in.Stdin)))...)
+	sb, err := sandbox.New(rt, append(append(s.baseOptions(), sandbox.WithSession(sess)), in.callOptions()...)...)
 	if err != nil {
 		if errors.Is(err, sandbox.ErrNotImplemented) || errors.Is(err, sandbox.ErrRuntimeNotInstalled) {
 			return nil, s.runtimeError(rt, err)

@@ -58,3 +58,20 @@ func TestExecuteCodeStdin(t *testing.T) {
 	}
 	callBadArg(t, cs, "execute_code", map[string]any{"language": "python", "code": "pass", "stdin": strings.Repeat("x", int(DefaultMaxFileBytes)+1)}, "stdin")
 }
+
+func TestExecuteCodeArgvEnv(t *testing.T) {
+	cs := connect(t, Config{})
+	var res sandbox.Result
+	callOK(t, cs, "execute_code", map[string]any{"language": "python", "code": "import sys, os\nprint(sys.argv[1:], os.environ['MODE'], os.environ['HOME'])",
+		"argv": []string{"a", "b c"}, "env": map[string]string{"MODE": "test"}}, &res)
+	if res.Stdout != "['a', 'b c'] test /app\n" {
+		t.Fatalf("stdout %q", res.Stdout)
+	}
+	callOK(t, cs, "execute_code", map[string]any{"language": "javascript", "code": "console.log(process.argv.slice(2), process.env.MODE)",
+		"argv": []string{"x"}, "env": map[string]string{"MODE": "js"}}, &res)
+	if res.Stdout != "[ 'x' ] js\n" {
+		t.Fatalf("stdout %q", res.Stdout)
+	}
+	callBadArg(t, cs, "execute_code", map[string]any{"language": "python", "code": "pass", "env": map[string]string{"A=B": "x"}}, "env")
+	callBadArg(t, cs, "execute_code", map[string]any{"language": "python", "code": "pass", "argv": []string{strings.Repeat("x", maxArgBytes+1)}}, "argv")
+}

@@ -56,7 +56,7 @@ func FullArgv(base []string, spec *engine.Spec) []string {
 	if g := spec.Globals; g != nil {
 		out = append(out, "--wasmsandbox-persist", persistSource, StateGuestDir, strconv.FormatInt(g.Max, 10))
 	}
-	return out
+	return append(out, spec.Args...)
 }
 
 // Persist writes the previous payload of g into its stage directory as

@@ -44,6 +44,7 @@ type runArgs struct {
 	Code      string            `json:"code"`
 	Workspace string            `json:"workspace"`
 	Env       map[string]string `json:"env"`
+	Args      []string          `json:"args,omitempty"`
 	Stage     *string           `json:"stage,omitempty"`
 	Limit     int64             `json:"limit,omitempty"`
 }
@@ -88,7 +89,7 @@ func RunSnapshot(x *engine.Execution, mod *wasmtime.Module) error {
 		}
 	}
 
-	a := runArgs{Code: base64.StdEncoding.EncodeToString([]byte(s.Code)), Workspace: s.GuestWorkspace, Env: s.Env}
+	a := runArgs{Code: base64.StdEncoding.EncodeToString([]byte(s.Code)), Workspace: s.GuestWorkspace, Env: s.Env, Args: s.Args}
 	if g := s.Globals; g != nil {
 		stage := StateGuestDir
 		a.Stage, a.Limit = &stage, g.Max

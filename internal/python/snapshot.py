@@ -29,7 +29,7 @@ def __wasmsandbox_init():
         os.environ.update(a["env"])
         if "TZ" in a["env"]:
             time.tzset()
-        sys.argv[:] = ["-c"]
+        sys.argv[:] = ["-c"] + a.get("args", [])
         stage = a.get("stage")
         code = m.persist_code if stage is not None else None
         src = binascii.a2b_base64(a["code"])
