@@ -56,6 +56,7 @@ type runOptions struct {
 	timeout    durationFlag
 	workspace  string
 	mounts     listFlag
+	env        listFlag
 	session    string
 	json       bool
 	home       string
@@ -68,16 +69,17 @@ type runOptions struct {
 // runCmd implements `wasmsandbox run`.
 func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var o runOptions
-	fs := newFlagSet("run", "[flags] (FILE | -c CODE | -)", runAbout)
+	fs := newFlagSet("run", "[flags] (FILE | -c CODE | -) [ARG...]", runAbout)
 	fs.after = exitStatusHelp + "\n" + runExamples
 	fs.StringVar(&o.code, "c", "", "run `CODE` given as a string (instead of FILE)")
 	fs.StringVar(&o.lang, "lang", "", "program language `LANG`: python or javascript (default: from the file extension, else the #! line, else python)")
 	fs.StringVar(&o.policyFile, "policy", "", "read limits and mounts from policy `FILE` (.toml or .json)")
-	fs.Var(&o.fuel, "fuel", "fuel (instruction) budget `N`, e.g. 2000000000 or 2G (policy fuel_budget; default 5G)")
+	fs.Var(&o.fuel, "fuel", "fuel (instruction) budget `N`, e.g. 2000000000 or 2G (policy fuel_budget; default 40G)")
 	fs.Var(&o.memory, "memory", "guest memory cap in `BYTES`, e.g. 67108864, 64MiB, 1GiB (policy memory_bytes; default 128MiB)")
 	fs.Var(&o.timeout, "timeout", "wall-clock deadline `DUR`, e.g. 10s, 1m30s, 500ms (policy timeout; default 30s)")
 	fs.StringVar(&o.workspace, "workspace", "", "host `DIR` mounted read-write at /app (default: a fresh temporary directory)")
 	fs.Var(&o.mounts, "mount", "mount host directory HOST at guest path GUEST, read-only unless :rw\n(`HOST:GUEST[:rw]`; repeatable; added to the policy's mounts)")
+	fs.Var(&o.env, "env", "add environment variable `NAME=VALUE` for the program (repeatable)")
 	fs.StringVar(&o.session, "session", "", "run in session `ID` (workspace and state kept between runs)")
 	fs.StringVar(&o.sessionsDir, "sessions-dir", "", "session store `DIR` of --session (default: $WASMSANDBOX_SESSIONS_DIR, else ~/.local/share/wasmsandbox/sessions)")
 	fs.BoolVar(&o.json, "json", false, "print exactly one Result JSON object on stdout")
@@ -88,18 +90,26 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return status
 	}
 
-	// Where the code comes from: exactly one of -c, FILE and "-".
+	// Where the code comes from: exactly one of -c, FILE and "-"; what
+	// follows are the program's arguments (after "--" when they look like
+	// flags).
 	source := ""
+	var progArgs []string
 	switch {
-	case fs.isSet("c") && len(pos) > 0:
-		return fs.fail(stderr, "give either -c CODE or a FILE, not both (got -c and %q)", pos[0])
 	case fs.isSet("c"):
+		progArgs = pos
 	case len(pos) == 0:
 		return fs.fail(stderr, `missing program: give a FILE, -c CODE, or "-" to read standard input`)
-	case len(pos) > 1:
-		return fs.fail(stderr, "unexpected argument %q after %q (give one FILE; guest arguments are not supported)", pos[1], pos[0])
 	default:
-		source = pos[0]
+		source, progArgs = pos[0], pos[1:]
+	}
+	progEnv := map[string]string{}
+	for _, kv := range o.env {
+		k, v, found := strings.Cut(kv, "=")
+		if !found || k == "" || strings.ContainsRune(kv, 0) {
+			return fs.fail(stderr, "--env: %q is not NAME=VALUE", kv)
+		}
+		progEnv[k] = v
 	}
 
 	var rt sandbox.Runtime
@@ -188,6 +198,8 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		sandbox.WithRuntimeDir(o.home),
 		sandbox.WithAutoInstall(progress),
 		sandbox.WithStdin(input),
+		sandbox.WithArgs(progArgs...),
+		sandbox.WithEnv(progEnv),
 	}
 	if sess != nil {
 		opts[0] = sandbox.WithSession(sess) // the session's own policy applies

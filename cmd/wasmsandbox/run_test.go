@@ -98,8 +98,7 @@ func TestRunUsageErrorsExit3(t *testing.T) {
 		{"unknown extension", []string{txt}, []string{".rb", "--lang"}},
 		{"code too large", []string{"--policy", tiny, long}, []string{"max_code_bytes"}},
 		{"no program", nil, []string{"missing program"}},
-		{"two programs", []string{"a.py", "b.py"}, []string{`"b.py"`}},
-		{"-c and file", []string{"-c", "1", "a.py"}, []string{"not both"}},
+		{"bad env", []string{"--env", "NOVALUE", "-c", "1"}, []string{"--env", "NAME=VALUE"}},
 		{"malformed session", []string{"--session", "../abc", "-c", "1"}, []string{"--session", "invalid session ID"}},
 		{"unknown session", []string{"--sessions-dir", dir, "--session", "abc", "-c", "1"}, []string{"--session", "session not found: abc"}},
 		{"bad mount", []string{"--mount", dir, "-c", "1"}, []string{"--mount", "HOST:GUEST"}},
@@ -453,6 +452,19 @@ func TestRunGivesStdinToTheProgram(t *testing.T) {
 	}
 	prog := writeFile(t, t.TempDir(), "echo.js", "console.log(require('fs').readFileSync(0, 'utf8').trim())")
 	if c := runCLI(t, "from js\n", "run", prog).want(t, exitOK); c.stdout != "from js\n" {
+		t.Fatalf("stdout %q", c.stdout)
+	}
+}
+
+// Words after the program are its arguments (after "--" when they look
+// like flags), and --env adds to its environment.
+func TestRunArgumentsAndEnv(t *testing.T) {
+	c := runCLI(t, "", "run", "--env", "MODE=test", "-c", "import sys, os\nprint(sys.argv[1:], os.environ['MODE'])", "a", "--", "--b").want(t, exitOK)
+	if c.stdout != "['a', '--b'] test\n" {
+		t.Fatalf("stdout %q", c.stdout)
+	}
+	prog := writeFile(t, t.TempDir(), "args.js", "console.log(process.argv.slice(2).join(' '))")
+	if c := runCLI(t, "", "run", prog, "x", "y").want(t, exitOK); c.stdout != "x y\n" {
 		t.Fatalf("stdout %q", c.stdout)
 	}
 }
