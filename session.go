@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wasmsandbox/sandbox/internal/python"
 	"github.com/wasmsandbox/sandbox/internal/session"
 	"github.com/wasmsandbox/sandbox/internal/workspace"
 )
@@ -224,53 +223,6 @@ func (st *SessionStore) Create(ctx context.Context, cfg SessionConfig) (*Session
 		slog.Bool("auto_persist_globals", cfg.AutoPersistGlobals),
 		slog.Int64("workspace_max_bytes", p.WorkspaceMaxBytes))
 	return s, nil
-}
-
-// validateSessionPolicy checks p (with defaults) for use by a session of
-// the store at root.
-func validateSessionPolicy(p Policy, root string) error {
-	var errs []FieldError
-	if p.Workspace != "" {
-		errs = append(errs, FieldError{Field: "workspace", Value: p.Workspace,
-			Reason: "must be empty for a session: the session's own workspace is mounted at guest_workspace"})
-	}
-	if guestPathProblem(p.GuestWorkspace) == "" && overlap(python.StateGuestDir, p.GuestWorkspace) != "" {
-		errs = append(errs, FieldError{Field: "guest_workspace", Value: p.GuestWorkspace,
-			Reason: fmt.Sprintf("overlaps %s, reserved for session state", python.StateGuestDir)})
-	}
-	for i, m := range p.Mounts {
-		if guestPathProblem(m.Guest) == "" && overlap(python.StateGuestDir, m.Guest) != "" {
-			errs = append(errs, FieldError{Field: fmt.Sprintf("mounts[%d].guest", i), Value: m.Guest,
-				Reason: fmt.Sprintf("overlaps %s, reserved for session state", python.StateGuestDir)})
-		}
-	}
-	if err := p.Validate(); err != nil {
-		var pe *PolicyError
-		if !errors.As(err, &pe) {
-			return err
-		}
-		errs = append(errs, pe.Fields...)
-	} else {
-		// Every session's workspace lives under the store's root, so a
-		// read-only mount there would expose (or, covering the root, make
-		// writable) session files: check the mounts against the root as
-		// if it were the workspace.
-		q := p
-		q.Workspace = root
-		var pe *PolicyError
-		if errors.As(q.Validate(), &pe) {
-			for _, f := range pe.Fields {
-				if strings.HasPrefix(f.Field, "mounts[") {
-					f.Reason += " (here the workspace is the session store " + root + ")"
-					errs = append(errs, f)
-				}
-			}
-		}
-	}
-	if len(errs) > 0 {
-		return &PolicyError{Fields: errs}
-	}
-	return nil
 }
 
 // handle makes a Session from its metadata.

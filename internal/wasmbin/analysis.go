@@ -138,3 +138,19 @@ func (m *Module) ConstRefs(funcs []uint32, lo, hi uint64) ([]Site, error) {
 		return in.Op == OpI32Const && a >= lo && a < hi
 	})
 }
+
+// indexSpace returns the size of kind's index space (imported and
+// defined items), and false for a kind that has none.
+func (m *Module) indexSpace(kind ExternKind) (uint32, bool) {
+	switch kind {
+	case KindFunc:
+		return m.NumFuncs(), true
+	case KindTable:
+		return m.NumImportedTables + uint32(len(m.Tables)), true
+	case KindMemory:
+		return m.NumImportedMemories + uint32(len(m.Memories)), true
+	case KindGlobal:
+		return m.NumGlobals(), true
+	}
+	return 0, false
+}

@@ -136,18 +136,7 @@ func (m *Module) checkIndices() error {
 		return fmt.Errorf("wasm: start function %d out of range (%d functions)", *m.Start, m.NumFuncs())
 	}
 	for _, e := range m.Exports {
-		var n uint32
-		switch e.Kind {
-		case KindFunc:
-			n = m.NumFuncs()
-		case KindTable:
-			n = m.NumImportedTables + uint32(len(m.Tables))
-		case KindMemory:
-			n = m.NumImportedMemories + uint32(len(m.Memories))
-		case KindGlobal:
-			n = m.NumGlobals()
-		}
-		if e.Index >= n {
+		if n, _ := m.indexSpace(e.Kind); e.Index >= n {
 			return fmt.Errorf("wasm: export %q: %v index %d out of range", e.Name, e.Kind, e.Index)
 		}
 	}

@@ -262,17 +262,8 @@ func (m *Module) AddExport(name string, kind ExternKind, idx uint32) error {
 	if _, ok := m.Export(name); ok {
 		return fmt.Errorf("wasm: export %q already exists", name)
 	}
-	var n uint32
-	switch kind {
-	case KindFunc:
-		n = m.NumFuncs()
-	case KindTable:
-		n = m.NumImportedTables + uint32(len(m.Tables))
-	case KindMemory:
-		n = m.NumImportedMemories + uint32(len(m.Memories))
-	case KindGlobal:
-		n = m.NumGlobals()
-	default:
+	n, ok := m.indexSpace(kind)
+	if !ok {
 		return fmt.Errorf("wasm: invalid export kind %v", kind)
 	}
 	if idx >= n {

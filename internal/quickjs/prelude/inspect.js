@@ -328,31 +328,25 @@
     return output;
   }
 
-  function formatSet(ctx, value, recurseTimes) {
+  // formatSet and formatMap show at most maxArrayLength entries, then how
+  // many more there are, as Node does.
+  function formatEntries(ctx, entries, size, fmt) {
     const output = [];
-    const max = Math.max(0, ctx.maxArrayLength), size = value.size;
+    const max = Math.max(0, ctx.maxArrayLength);
     ctx.indentationLvl += 2;
-    for (const v of Set.prototype.values.call(value)) {
+    for (const e of entries) {
       if (output.length >= max) break;
-      output.push(formatValue(ctx, v, recurseTimes));
+      output.push(fmt(e));
     }
     ctx.indentationLvl -= 2;
     if (size > max) output.push(`... ${size - max} more item${size - max > 1 ? 's' : ''}`);
     return output;
   }
-
-  function formatMap(ctx, value, recurseTimes) {
-    const output = [];
-    const max = Math.max(0, ctx.maxArrayLength), size = value.size;
-    ctx.indentationLvl += 2;
-    for (const [k, v] of Map.prototype.entries.call(value)) {
-      if (output.length >= max) break;
-      output.push(`${formatValue(ctx, k, recurseTimes)} => ${formatValue(ctx, v, recurseTimes)}`);
-    }
-    ctx.indentationLvl -= 2;
-    if (size > max) output.push(`... ${size - max} more item${size - max > 1 ? 's' : ''}`);
-    return output;
-  }
+  const formatSet = (ctx, value, recurseTimes) =>
+    formatEntries(ctx, Set.prototype.values.call(value), value.size, (v) => formatValue(ctx, v, recurseTimes));
+  const formatMap = (ctx, value, recurseTimes) =>
+    formatEntries(ctx, Map.prototype.entries.call(value), value.size,
+      ([k, v]) => `${formatValue(ctx, k, recurseTimes)} => ${formatValue(ctx, v, recurseTimes)}`);
 
   function groupArrayElements(ctx, output, value) {
     let totalLength = 0, maxLength = 0, i = 0;
