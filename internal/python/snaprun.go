@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
 
@@ -63,6 +64,10 @@ func RunSnapshot(x *engine.Execution, mod *wasmtime.Module) error {
 	}()
 	mem := inst.GetExport(x.Store, "memory").Memory()
 
+	l, err := layoutOf(x, mod, inst)
+	if err != nil {
+		return err
+	}
 	// Name the slots as this execution's directories are named.
 	names := []string{s.GuestWorkspace}
 	for _, m := range s.Mounts {
@@ -72,15 +77,7 @@ func RunSnapshot(x *engine.Execution, mod *wasmtime.Module) error {
 	for i, name := range names {
 		// wasi-libc keeps a preopen's name without its leading "/".
 		name = strings.TrimLeft(name, "/")
-		for k := 0; k < maxSlotCopies; k++ {
-			g := inst.GetExport(x.Store, fmt.Sprintf(exportSlot, i, k))
-			if g == nil || g.Global() == nil {
-				if k == 0 {
-					return fmt.Errorf("python snapshot: slot %d has no address", i)
-				}
-				break
-			}
-			at := int(g.Global().Get(x.Store).I32())
+		for _, at := range l.slots[i] {
 			if at < 0 || at+len(name)+1 > len(data) || len(name) > MaxGuestPathBytes {
 				return fmt.Errorf("python snapshot: slot %d does not fit", i)
 			}
@@ -116,12 +113,47 @@ func RunSnapshot(x *engine.Execution, mod *wasmtime.Module) error {
 	}
 	var trap *wasmtime.Trap
 	if errors.As(err, &trap) {
-		guard := inst.GetExport(x.Store, exportGuard)
-		if fr := trap.Frames(); guard != nil && len(fr) > 0 && fr[0].FuncIndex() == uint32(guard.Global().Get(x.Store).I32()) {
+		if fr := trap.Frames(); len(fr) > 0 && fr[0].FuncIndex() == l.guard {
 			return errStackOverflow
 		}
 	}
 	return err
+}
+
+// layout is what a snapshot module exports about itself: the addresses of
+// its slots' names and its stack guard. It is the same for every instance,
+// so it is read from the first one and kept per module.
+type layout struct {
+	slots [Slots][]int
+	guard uint32
+}
+
+var layouts sync.Map // *wasmtime.Module -> *layout
+
+func layoutOf(x *engine.Execution, mod *wasmtime.Module, inst *wasmtime.Instance) (*layout, error) {
+	if l, ok := layouts.Load(mod); ok {
+		return l.(*layout), nil
+	}
+	l := &layout{}
+	g := inst.GetExport(x.Store, exportGuard)
+	if g == nil || g.Global() == nil {
+		return nil, errors.New("python snapshot: no stack guard export")
+	}
+	l.guard = uint32(g.Global().Get(x.Store).I32())
+	for i := range Slots {
+		for k := range maxSlotCopies {
+			g := inst.GetExport(x.Store, fmt.Sprintf(exportSlot, i, k))
+			if g == nil || g.Global() == nil {
+				break
+			}
+			l.slots[i] = append(l.slots[i], int(g.Global().Get(x.Store).I32()))
+		}
+		if len(l.slots[i]) == 0 {
+			return nil, fmt.Errorf("python snapshot: slot %d has no address", i)
+		}
+	}
+	layouts.Store(mod, l)
+	return l, nil
 }
 
 // errStackOverflow is the error of a guest stopped by the stack guard.
