@@ -119,12 +119,11 @@ func Load(engine *wasmtime.Engine, engineKey string, a runtimes.Artifact, wasmPa
 	var cachePath string
 	if cacheDir != "" {
 		cachePath = Path(cacheDir, a.WasmSHA256, engineKey)
-		if usable(cachePath) {
-			m, err := wasmtime.NewModuleDeserializeFile(engine, cachePath)
-			if err == nil {
-				return m, nil
-			}
-			os.Remove(cachePath)
+		m, err := cached(engine, cachePath)
+		if err == nil {
+			return m, nil
+		}
+		if err != errMissing {
 			say("compiled %s runtime in the cache is unusable (%v); recompiling", a.Name, oneLine(err))
 		}
 	}
@@ -211,12 +210,11 @@ func LoadDerived(engine *wasmtime.Engine, engineKey string, d Derived, cacheDir 
 	var cachePath string
 	if cacheDir != "" {
 		cachePath = DerivedPath(cacheDir, d, engineKey)
-		if usable(cachePath) {
-			m, err := wasmtime.NewModuleDeserializeFile(engine, cachePath)
-			if err == nil {
-				return m, nil
-			}
-			os.Remove(cachePath)
+		m, err := cached(engine, cachePath)
+		if err == nil {
+			return m, nil
+		}
+		if err != errMissing {
 			say("compiled %s in the cache is unusable (%v); building it again", d.Name, oneLine(err))
 		}
 	}
@@ -233,11 +231,8 @@ func LoadDerived(engine *wasmtime.Engine, engineKey string, d Derived, cacheDir 
 			return nil, err
 		}
 		defer unlock()
-		if usable(cachePath) {
-			if m, err := wasmtime.NewModuleDeserializeFile(engine, cachePath); err == nil {
-				return m, nil
-			}
-			os.Remove(cachePath)
+		if m, _ := cached(engine, cachePath); m != nil {
+			return m, nil
 		}
 	}
 	say("building the %s (one time, ~20-30s)...", d.Name)
@@ -260,3 +255,21 @@ func LoadDerived(engine *wasmtime.Engine, engineKey string, d Derived, cacheDir 
 	}
 	return m, nil
 }
+
+// cached returns the module cached at path: errMissing when there is no
+// usable entry; an entry that cannot be loaded is removed and its error
+// returned, so that the caller compiles again.
+func cached(engine *wasmtime.Engine, path string) (*wasmtime.Module, error) {
+	if !usable(path) {
+		return nil, errMissing
+	}
+	m, err := wasmtime.NewModuleDeserializeFile(engine, path)
+	if err != nil {
+		os.Remove(path)
+		return nil, err
+	}
+	return m, nil
+}
+
+// errMissing is cached's answer for a path with no usable entry.
+var errMissing = errors.New("not cached")
