@@ -33,7 +33,7 @@ type Spec struct {
 	Timeout time.Duration
 	// StdoutMax and StderrMax cap the captured output.
 	StdoutMax, StderrMax int64
-	// Mirror, when set, receive the kept output live (see Capture).
+	// StdoutMirror and StderrMirror, when set, receive the kept output live (see Capture).
 	StdoutMirror, StderrMirror io.Writer
 	// Workspace is the host directory mounted read-write at GuestWorkspace.
 	Workspace, GuestWorkspace string
