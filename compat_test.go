@@ -212,3 +212,32 @@ func TestProgramArguments(t *testing.T) {
 		t.Errorf("NUL in an argument: %v", err)
 	}
 }
+
+// The time-zone database is there, read-only, on the snapshot and the cold
+// path; a policy's own mount at its place wins.
+func TestPythonZoneinfo(t *testing.T) {
+	code := `from zoneinfo import ZoneInfo
+from datetime import datetime, timezone
+print(datetime(2024, 7, 1, 12, tzinfo=timezone.utc).astimezone(ZoneInfo("America/New_York")))
+try:
+    open("/usr/share/zoneinfo/UTC", "w")
+except OSError as e:
+    print(type(e).__name__)`
+	for _, p := range []Policy{{}, coldPython} {
+		res := run(t, newSandbox(t, Python, p), code)
+		wantOutcome(t, res, OutcomeOK)
+		if want := "2024-07-01 08:00:00-04:00\n"; !strings.HasPrefix(res.Stdout, want) || !strings.Contains(res.Stdout, "Error") {
+			t.Fatalf("stdout %q, want %q and an error writing", res.Stdout, want)
+		}
+	}
+	own := t.TempDir()
+	if err := os.WriteFile(filepath.Join(own, "mine"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := Policy{Mounts: []Mount{{Host: own, Guest: ZoneinfoGuestPath}}}
+	res := run(t, newSandbox(t, Python, p), `import os; print(os.listdir("/usr/share/zoneinfo"))`)
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "['mine']\n" {
+		t.Fatalf("stdout %q", res.Stdout)
+	}
+}

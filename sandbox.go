@@ -34,6 +34,7 @@ import (
 	"github.com/wasmsandbox/sandbox/internal/modcache"
 	"github.com/wasmsandbox/sandbox/internal/python"
 	"github.com/wasmsandbox/sandbox/internal/runtimes"
+	"github.com/wasmsandbox/sandbox/internal/tzdata"
 	"github.com/wasmsandbox/sandbox/internal/workspace"
 )
 
@@ -226,6 +227,9 @@ type guestRuntime struct {
 	// argv, when not nil, turns the policy's argv into the guest's full
 	// command line, unless the execution runs from a snapshot.
 	argv func(base []string, spec *engine.Spec) []string
+	// zoneinfo, when not empty, is the host directory of TZif files the
+	// guest sees read-only at ZoneinfoGuestPath.
+	zoneinfo string
 	// stage, when not nil, prepares a session's globals for an execution:
 	// it returns mounts to add and a function to call once the guest has
 	// ended. Runtimes that hand the globals over directly leave it nil.
@@ -238,6 +242,25 @@ func (g *guestRuntime) moduleFor(spec *engine.Spec) (*wasmtime.Module, error) {
 		return g.snapshot, nil
 	}
 	return g.module()
+}
+
+// ZoneinfoGuestPath is where a Python guest finds the IANA time-zone
+// database as TZif files (zoneinfo's default search path), read-only,
+// unless the policy mounts something of its own there.
+const ZoneinfoGuestPath = "/usr/share/zoneinfo"
+
+// guestPathTaken reports whether guest path g is, contains or is inside the
+// policy's workspace or one of its mounts.
+func guestPathTaken(p Policy, g string) bool {
+	if overlap(p.GuestWorkspace, g) != "" {
+		return true
+	}
+	for _, m := range p.Mounts {
+		if overlap(m.Guest, g) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // defaultGuestEnv is the guest's environment when the policy gives none.
@@ -271,6 +294,9 @@ func (g *guestRuntime) spec(p Policy, code, ws string, globals *engine.Globals, 
 	}
 	for _, m := range p.Mounts {
 		sp.Mounts = append(sp.Mounts, engine.Mount{Host: m.Host, Guest: m.Guest, Writable: m.Writable})
+	}
+	if g.zoneinfo != "" && !guestPathTaken(p, ZoneinfoGuestPath) {
+		sp.Mounts = append(sp.Mounts, engine.Mount{Host: g.zoneinfo, Guest: ZoneinfoGuestPath})
 	}
 	if sp.Env == nil {
 		sp.Env = defaultGuestEnv(p)
@@ -373,6 +399,12 @@ func load(rt Runtime, a runtimes.Artifact, home, cacheDir string, o *options) (*
 		if g.snapshot, err = loadPythonSnapshot(eng, a, path, cacheDir, o.progress); err != nil {
 			return nil, err
 		}
+		if g.zoneinfo, err = tzdata.Ensure(context.Background(), home, o.autoInstall, o.progress); err != nil {
+			if errors.Is(err, runtimes.ErrNotInstalled) {
+				return nil, fmt.Errorf("%w: %v", ErrRuntimeNotInstalled, err)
+			}
+			return nil, fmt.Errorf("%w: preparing the time-zone data: %v", ErrInternal, err)
+		}
 		g.run = func(x *engine.Execution, mod *wasmtime.Module) error {
 			if x.Spec.Snapshot {
 				return python.RunSnapshot(x, mod)
@@ -415,7 +447,7 @@ func CompiledModulePath(rt Runtime, home string) string {
 
 // pythonSnapshot names the Python snapshot derived from artifact a.
 func pythonSnapshot(a runtimes.Artifact) modcache.Derived {
-	return modcache.Derived{Name: "Python snapshot", From: a.WasmSHA256, Transform: python.Transform}
+	return modcache.Derived{Name: "Python snapshot", From: a.FileSHA256, Transform: python.Transform}
 }
 
 // loadPythonSnapshot returns the compiled Python snapshot derived from the

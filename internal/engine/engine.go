@@ -116,7 +116,7 @@ func (e *Engine) LoadModule(a runtimes.Artifact, path, cacheDir string, progress
 
 // ModulePath is where the compiled module of a is cached in cacheDir.
 func ModulePath(cacheDir string, a runtimes.Artifact) string {
-	return modcache.Path(cacheDir, a.WasmSHA256, Key)
+	return modcache.Path(cacheDir, a.FileSHA256, Key)
 }
 
 // LoadDerived returns the compiled module d, derived from a pinned artifact

@@ -94,13 +94,13 @@ func Path(cacheDir, wasmSHA256, engineKey string) string {
 }
 
 // Load returns the compiled module of the wasm file at wasmPath, whose
-// expected sha256 is a.WasmSHA256, for engine.
+// expected sha256 is a.FileSHA256, for engine.
 //
 // engineKey must describe every engine setting that affects compiled code
 // (fuel, epoch interruption, enabled features, optimisation level, ...): two
 // engines that may not share compiled code must have different keys. The
 // cache is tried first; on a miss (or an unusable entry, which is deleted)
-// the file is read, checked against a.WasmSHA256 (a mismatch is an error
+// the file is read, checked against a.FileSHA256 (a mismatch is an error
 // wrapping runtimes.ErrIntegrity), compiled and, best effort, written to the
 // cache. An empty cacheDir disables the cache. Progress lines go to progress
 // when it is not nil.
@@ -113,12 +113,12 @@ func Load(engine *wasmtime.Engine, engineKey string, a runtimes.Artifact, wasmPa
 	if engine == nil {
 		return nil, errors.New("modcache: nil engine")
 	}
-	if len(a.WasmSHA256) != 64 || strings.Trim(a.WasmSHA256, "0123456789abcdef") != "" {
-		return nil, fmt.Errorf("modcache: %s runtime has no valid wasm sha256 (%q)", a.Name, a.WasmSHA256)
+	if len(a.FileSHA256) != 64 || strings.Trim(a.FileSHA256, "0123456789abcdef") != "" {
+		return nil, fmt.Errorf("modcache: %s runtime has no valid wasm sha256 (%q)", a.Name, a.FileSHA256)
 	}
 	var cachePath string
 	if cacheDir != "" {
-		cachePath = Path(cacheDir, a.WasmSHA256, engineKey)
+		cachePath = Path(cacheDir, a.FileSHA256, engineKey)
 		m, err := cached(engine, cachePath)
 		if err == nil {
 			return m, nil

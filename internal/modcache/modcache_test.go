@@ -34,7 +34,7 @@ func setup(t *testing.T) (string, runtimes.Artifact) {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(wasm)
-	return p, runtimes.Artifact{Name: "test", WasmSHA256: hex.EncodeToString(sum[:])}
+	return p, runtimes.Artifact{Name: "test", FileSHA256: hex.EncodeToString(sum[:])}
 }
 
 // callAdd instantiates m and checks that add(2, 3) is 5.
@@ -78,7 +78,7 @@ func TestLoadCachesAndRecovers(t *testing.T) {
 	engine := wasmtime.NewEngine()
 	wasmPath, a := setup(t)
 	dir := filepath.Join(t.TempDir(), "modules")
-	cached := Path(dir, a.WasmSHA256, "default")
+	cached := Path(dir, a.FileSHA256, "default")
 
 	_, out := load(t, engine, "default", a, wasmPath, dir)
 	if !strings.Contains(out, "compiling test runtime (one time") {
@@ -131,10 +131,10 @@ func TestLoadCachesAndRecovers(t *testing.T) {
 func TestKeySeparatesEngines(t *testing.T) {
 	wasmPath, a := setup(t)
 	dir := t.TempDir()
-	if Key(a.WasmSHA256, "fuel=on") == Key(a.WasmSHA256, "fuel=off") {
+	if Key(a.FileSHA256, "fuel=on") == Key(a.FileSHA256, "fuel=off") {
 		t.Fatal("different engine keys give the same cache key")
 	}
-	if first, again := Key(a.WasmSHA256, "x"), Key(a.WasmSHA256, "x"); first != again {
+	if first, again := Key(a.FileSHA256, "x"), Key(a.FileSHA256, "x"); first != again {
 		t.Fatal("key is not deterministic")
 	}
 
@@ -155,14 +155,14 @@ func TestKeySeparatesEngines(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"plain", "fuel"} {
-		if _, err := os.Stat(Path(dir, a.WasmSHA256, k)); err != nil {
+		if _, err := os.Stat(Path(dir, a.FileSHA256, k)); err != nil {
 			t.Errorf("no cache entry for %s: %v", k, err)
 		}
 	}
 
 	// An entry built by an incompatible engine under the wrong key is
 	// rejected by wasmtime and rebuilt rather than used.
-	if err := os.Rename(Path(dir, a.WasmSHA256, "fuel"), Path(dir, a.WasmSHA256, "plain")); err != nil {
+	if err := os.Rename(Path(dir, a.FileSHA256, "fuel"), Path(dir, a.FileSHA256, "plain")); err != nil {
 		t.Fatal(err)
 	}
 	if _, out := load(t, plain, "plain", a, wasmPath, dir); !strings.Contains(out, "compiling") {
@@ -174,7 +174,7 @@ func TestLoadChecksWasmHash(t *testing.T) {
 	engine := wasmtime.NewEngine()
 	wasmPath, a := setup(t)
 	dir := t.TempDir()
-	a.WasmSHA256 = strings.Repeat("0", 64)
+	a.FileSHA256 = strings.Repeat("0", 64)
 	_, err := Load(engine, "k", a, wasmPath, dir, nil)
 	if !errors.Is(err, runtimes.ErrIntegrity) {
 		t.Fatalf("err = %v, want ErrIntegrity", err)
@@ -182,7 +182,7 @@ func TestLoadChecksWasmHash(t *testing.T) {
 	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
 		t.Errorf("cache written for a mismatched module: %v", ents)
 	}
-	a.WasmSHA256 = "nope"
+	a.FileSHA256 = "nope"
 	if _, err := Load(engine, "k", a, wasmPath, dir, nil); err == nil {
 		t.Error("invalid sha256 accepted")
 	}
@@ -213,7 +213,7 @@ func TestLoadIgnoresUnsafeEntries(t *testing.T) {
 	wasmPath, a := setup(t)
 	dir := t.TempDir()
 	load(t, engine, "k", a, wasmPath, dir)
-	p := Path(dir, a.WasmSHA256, "k")
+	p := Path(dir, a.FileSHA256, "k")
 	if err := os.Chmod(p, 0o666); err != nil {
 		t.Fatal(err)
 	}

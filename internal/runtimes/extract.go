@@ -137,8 +137,8 @@ func extract(r io.Reader, a Artifact, dir string) (err error) {
 			return fmt.Errorf("%w: %s: tarball has no %q", ErrIntegrity, a.Spec(), name)
 		}
 	}
-	if got := hex.EncodeToString(wasmSum.Sum(nil)); got != a.WasmSHA256 {
-		return fmt.Errorf("%w: %s: %s has sha256 %s, want %s; it was not installed", ErrIntegrity, a.Spec(), a.File, got, a.WasmSHA256)
+	if got := hex.EncodeToString(wasmSum.Sum(nil)); got != a.FileSHA256 {
+		return fmt.Errorf("%w: %s: %s has sha256 %s, want %s; it was not installed", ErrIntegrity, a.Spec(), a.File, got, a.FileSHA256)
 	}
 	// Licences first, the wasm module last: its presence means "installed".
 	var wasm *wanted

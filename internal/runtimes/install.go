@@ -34,7 +34,7 @@ func Ensure(ctx context.Context, home string, a Artifact, progress io.Writer) (s
 
 // Install fetches a with `npm pack`, verifies the tarball against
 // a.Integrity, extracts the wasm module and the licence files, verifies the
-// module against a.WasmSHA256 and moves it into place atomically. It returns
+// module against a.FileSHA256 and moves it into place atomically. It returns
 // the module's path (a.Path(home)).
 //
 // Install holds an exclusive per-artifact lock file while it works, so
@@ -117,7 +117,7 @@ func install(ctx context.Context, home string, a Artifact, progress io.Writer, f
 	if err := extract(f, a, dir); err != nil {
 		return "", err
 	}
-	say("verified %s (tarball sha512, %s sha256 %s)", a.Spec(), path.Base(a.File), a.WasmSHA256)
+	say("verified %s (tarball sha512, %s sha256 %s)", a.Spec(), path.Base(a.File), a.FileSHA256)
 	st, err := os.Stat(dest)
 	if err != nil {
 		return "", err
@@ -152,8 +152,8 @@ func (a Artifact) validate() error {
 	if _, err := parseIntegrity(a.Integrity); err != nil {
 		bad = append(bad, fmt.Sprintf("integrity %q (%v)", a.Integrity, err))
 	}
-	if !sha256RE.MatchString(a.WasmSHA256) {
-		bad = append(bad, fmt.Sprintf("wasm sha256 %q", a.WasmSHA256))
+	if !sha256RE.MatchString(a.FileSHA256) {
+		bad = append(bad, fmt.Sprintf("wasm sha256 %q", a.FileSHA256))
 	}
 	for _, p := range append([]string{a.File}, a.Licenses...) {
 		if err := checkEntryName(p); err != nil || strings.HasSuffix(p, "/") {

@@ -84,7 +84,7 @@ func fakeArtifact(tgz []byte) Artifact {
 		Version:    "1.0.0",
 		Integrity:  sri(tgz),
 		File:       "package/dist/fake.wasm",
-		WasmSHA256: hexSHA256(fakeWasm),
+		FileSHA256: hexSHA256(fakeWasm),
 		Licenses:   []string{"package/LICENSE"},
 	}
 }
@@ -489,8 +489,8 @@ func TestInstallPythonWithNPM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := hexSHA256(b); got != Python.WasmSHA256 {
-		t.Fatalf("sha256 = %s, want %s", got, Python.WasmSHA256)
+	if got := hexSHA256(b); got != Python.FileSHA256 {
+		t.Fatalf("sha256 = %s, want %s", got, Python.FileSHA256)
 	}
 	if _, err := os.Stat(filepath.Join(Python.Dir(home), "LICENSE")); err != nil {
 		t.Errorf("licence missing: %v", err)

@@ -49,7 +49,7 @@ type Info struct {
 	Installed bool `json:"installed"`
 	// Size is the size in bytes of the installed wasm file.
 	Size int64 `json:"size_bytes"`
-	// Verified reports whether the file is known to match WasmSHA256: by the
+	// Verified reports whether the file is known to match FileSHA256: by the
 	// install marker in Status (the file is unchanged since it was verified),
 	// or by hashing it in Verify.
 	Verified bool `json:"verified"`
@@ -86,13 +86,13 @@ func Status(home string, a Artifact) (Info, error) {
 	m, err := readMarker(a.Dir(home))
 	if err == nil {
 		info.Verified = m.Package == a.Package && m.Version == a.Version && m.File == a.File &&
-			m.SHA256 == a.WasmSHA256 && m.Size == st.Size() && m.ModTimeNS == st.ModTime().UnixNano()
+			m.SHA256 == a.FileSHA256 && m.Size == st.Size() && m.ModTimeNS == st.ModTime().UnixNano()
 	}
 	return info, nil
 }
 
 // Verify hashes the installed wasm file of a and compares it with
-// a.WasmSHA256. On success it refreshes the install marker (so later Status
+// a.FileSHA256. On success it refreshes the install marker (so later Status
 // calls report Verified) and returns the Info with Verified set. A missing
 // file gives an error wrapping ErrNotInstalled, a mismatch one wrapping
 // ErrIntegrity.
@@ -117,9 +117,9 @@ func Verify(home string, a Artifact) (Info, error) {
 		return info, fmt.Errorf("reading %s: %w", info.Path, err)
 	}
 	got := hex.EncodeToString(h.Sum(nil))
-	if got != a.WasmSHA256 {
+	if got != a.FileSHA256 {
 		return info, fmt.Errorf("%w: %s has sha256 %s, want %s; run `wasmsandbox runtimes install` to reinstall it",
-			ErrIntegrity, info.Path, got, a.WasmSHA256)
+			ErrIntegrity, info.Path, got, a.FileSHA256)
 	}
 	info.Verified = true
 	// The marker is an optimisation: failing to write it is not an error.
@@ -154,7 +154,7 @@ func writeMarker(dir string, a Artifact, st fs.FileInfo) error {
 		Package:   a.Package,
 		Version:   a.Version,
 		File:      a.File,
-		SHA256:    a.WasmSHA256,
+		SHA256:    a.FileSHA256,
 		Size:      st.Size(),
 		ModTimeNS: st.ModTime().UnixNano(),
 	}, "", "  ")

@@ -9,7 +9,7 @@ import (
 	"github.com/wasmsandbox/sandbox/internal/runtimes"
 )
 
-// Home installs every pinned runtime, with npm, into the runtime directory
+// Home installs every pinned runtime and the time-zone data, with npm, into the runtime directory
 // the CLI uses by default ($WASMSANDBOX_HOME, else the user cache directory)
 // and returns that directory. Installing happens once per machine, and the
 // compiled-module cache there is shared by every test binary. On failure it
@@ -20,7 +20,7 @@ func Home() string {
 	if err != nil {
 		fail("locating the runtime directory", err)
 	}
-	for _, a := range runtimes.All {
+	for _, a := range append(runtimes.All, runtimes.TZData) {
 		if _, err := runtimes.Ensure(context.Background(), home, a, os.Stderr); err != nil {
 			fail("installing the "+a.Name+" runtime", err)
 		}

@@ -40,8 +40,8 @@ func pythonModule(t *testing.T) (*Module, []byte) {
 			return
 		}
 		sum := sha256.Sum256(pythonOnce.b)
-		if got := hex.EncodeToString(sum[:]); got != runtimes.Python.WasmSHA256 {
-			pythonOnce.err = &FormatError{Msg: "python.wasm sha256 " + got + " is not the pinned " + runtimes.Python.WasmSHA256}
+		if got := hex.EncodeToString(sum[:]); got != runtimes.Python.FileSHA256 {
+			pythonOnce.err = &FormatError{Msg: "python.wasm sha256 " + got + " is not the pinned " + runtimes.Python.FileSHA256}
 			return
 		}
 		pythonOnce.m, pythonOnce.err = Parse(pythonOnce.b)
