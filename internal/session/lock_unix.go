@@ -8,6 +8,9 @@ import (
 	"syscall"
 )
 
+// flockWorks says whether flockTry really locks.
+const flockWorks = true
+
 // flockTry takes an exclusive flock on f without waiting. flock locks
 // belong to the open file description, so they also exclude other opens of
 // the same file in this process.

@@ -92,9 +92,17 @@ func Make(root, id string, write func(tmp string) error) (string, error) {
 			return "", fmt.Errorf("%w: creating session %s: %v", errs.Internal, id, err)
 		}
 	}
-	if err := os.WriteFile(filepath.Join(tmp, "lock"), nil, 0o600); err != nil {
+	// The lock file is flock'ed before it gets its name, and stays locked
+	// until the directory is in place: a cleaner that can lock it knows
+	// its creator died (see Entries).
+	lock, err := lockedLockFile(tmp)
+	if err != nil {
 		return "", fmt.Errorf("%w: creating session %s: %v", errs.Internal, id, err)
 	}
+	defer func() {
+		funlock(lock)
+		lock.Close()
+	}()
 	if err := write(tmp); err != nil {
 		return "", fmt.Errorf("%w: creating session %s: %v", errs.Internal, id, err)
 	}
@@ -167,9 +175,52 @@ func CleanLeftovers(dir string) {
 	os.RemoveAll(StageDir(dir))
 }
 
-// staleTempAge is how old a ".tmp-*" directory (a Make that crashed) must
-// be before Entries removes it.
+// staleTempAge is how old a ".tmp-*" directory must be before Entries
+// removes it without asking its lock (where flock is missing, or when the
+// directory has no lock file).
 const staleTempAge = time.Hour
+
+// lockedLockFile creates dir's lock file, flock'ed: under a temporary name
+// first, so that no one sees "lock" unlocked.
+func lockedLockFile(dir string) (*os.File, error) {
+	f, err := os.CreateTemp(dir, ".lock-")
+	if err != nil {
+		return nil, err
+	}
+	ok, err := flockTry(f)
+	if err == nil && !ok {
+		err = errors.New("a new lock file is locked by someone else")
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), filepath.Join(dir, "lock"))
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// abandoned reports whether the ".tmp-*" directory dir, last changed at
+// mod, is a Make whose process died: its lock file can be locked now.
+func abandoned(dir string, mod time.Time) bool {
+	if time.Since(mod) > staleTempAge {
+		return true
+	}
+	if !flockWorks {
+		return false
+	}
+	f, err := os.Open(filepath.Join(dir, "lock"))
+	if err != nil {
+		return false // not made yet, or not ours
+	}
+	defer f.Close()
+	ok, err := flockTry(f)
+	if ok {
+		funlock(f)
+	}
+	return ok && err == nil
+}
 
 // Entry is a session directory found in a store.
 type Entry struct {
@@ -196,7 +247,7 @@ func Entries(root string, clean bool) ([]Entry, error) {
 			os.RemoveAll(dir)
 			continue
 		case clean && strings.HasPrefix(name, ".tmp-"):
-			if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > staleTempAge {
+			if fi, err := e.Info(); err == nil && abandoned(dir, fi.ModTime()) {
 				os.RemoveAll(dir)
 			}
 			continue
