@@ -248,10 +248,16 @@ func (s *wasmSandbox) executeInSession(ctx context.Context, sess *Session, code 
 		// Only a guest that ended by itself has its globals kept: when a
 		// limit stopped it, whatever it managed to save (from an atexit
 		// hook, say) is dropped and the previous state stays.
-		if g.Saved && res.ExitCode >= 0 && (res.Outcome == OutcomeOK || res.Outcome == OutcomeGuestError) {
+		ended := res.ExitCode >= 0 && (res.Outcome == OutcomeOK || res.Outcome == OutcomeGuestError)
+		switch {
+		case ended && g.Saved:
 			if werr := session.WriteState(sess.stateDir(), g.Out); werr != nil {
 				s.bookkeepingFailed(ctx, res, sess.id, "its globals were not saved (the previous ones are kept)", werr)
 			}
+		case ended:
+			// The guest did not save them: over the limit, its stage could
+			// not be written (a full disk), or it exited without saving.
+			s.bookkeepingFailed(ctx, res, sess.id, "its globals were not saved (the previous ones are kept)", errGlobalsNotSaved)
 		}
 		if len(g.NotKept) > 0 {
 			res.GlobalsNotPersisted = g.NotKept
@@ -297,6 +303,10 @@ func (s *wasmSandbox) stageGlobals(sess *Session, p *Policy, in []byte) (*engine
 	p.Mounts = append(p.Mounts, Mount{Host: m.Host, Guest: m.Guest, Writable: m.Writable})
 	return g, func() { fin(); os.RemoveAll(stage) }, nil
 }
+
+// errGlobalsNotSaved is the cause given when the guest ended by itself but
+// left no globals to keep.
+var errGlobalsNotSaved = errors.New("the guest ended without handing them over (over the state limit, a failed write, or a hard exit such as os._exit); any reason it knew is on its stderr")
 
 // bookkeepingFailed records in res, and logs, that the session's own
 // bookkeeping failed after the code ran (a full disk, say): the Result is
