@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"slices"
@@ -18,8 +19,9 @@ import (
 // Host-side file operations on a session's workspace. Paths are relative to
 // the workspace ("data/in.csv") or absolute guest paths inside it
 // ("/app/data/in.csv"), as the guest would write them. They follow the
-// rules of the guest's own file system (internal/vfs over os.Root): ".."
-// cannot climb out of the workspace, paths elsewhere do not exist, and
+// rules of the guest's own file system (internal/vfs over os.Root): a path
+// outside the workspace (by ".." or absolute) is refused with an error
+// wrapping fs.ErrInvalid that says so, and
 // symbolic links, including those a guest planted, are followed only while
 // they stay inside the workspace. Errors wrap ErrFileAccess and the io/fs
 // sentinel that fits (fs.ErrNotExist, fs.ErrPermission, ...), and name
@@ -61,6 +63,20 @@ func (s *Session) fileErr(err error) error {
 	return fmt.Errorf("%w: session %s: %w", ErrFileAccess, s.id, err)
 }
 
+// clean resolves name as the guest would and refuses a path outside the
+// workspace, which host-side file operations never reach.
+func (s *Session) clean(f *vfs.FS, op, name string) (string, error) {
+	g, err := f.Clean(op, name)
+	if err != nil {
+		return "", s.fileErr(err)
+	}
+	if ws := s.policy.GuestWorkspace; g != ws && !strings.HasPrefix(g, ws+"/") {
+		return "", fmt.Errorf("%w: session %s: %q is outside the workspace %s; give a path relative to it (\"data/in.csv\") or under %s: %w",
+			ErrFileAccess, s.id, name, ws, ws, fs.ErrInvalid)
+	}
+	return g, nil
+}
+
 // ReadFile returns the contents of a regular file in the workspace. A file
 // larger than maxBytes (DefaultSessionReadMaxBytes when maxBytes <= 0) is
 // refused with an EFBIG error.
@@ -73,7 +89,11 @@ func (s *Session) ReadFile(name string, maxBytes int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := f.ReadFile(name, maxBytes)
+	g, err := s.clean(f, "open", name)
+	if err != nil {
+		return nil, err
+	}
+	data, err := f.ReadFile(g, maxBytes)
 	if err != nil {
 		return nil, s.fileErr(err)
 	}
@@ -89,9 +109,9 @@ func (s *Session) WriteFile(ctx context.Context, name string, data []byte) error
 }
 
 func (s *Session) writeFile(f *vfs.FS, name string, data []byte) error {
-	g, err := f.Clean("open", name)
+	g, err := s.clean(f, "open", name)
 	if err != nil {
-		return s.fileErr(err)
+		return err
 	}
 	used, err := workspace.Size(s.workspaceDir())
 	if err != nil {
@@ -121,7 +141,11 @@ func (s *Session) writeFile(f *vfs.FS, name string, data []byte) error {
 // removed (use Reset). It waits like WriteFile.
 func (s *Session) RemoveFile(ctx context.Context, name string) error {
 	return s.withFiles(ctx, func(f *vfs.FS) error {
-		if err := f.Remove(name, true); err != nil {
+		g, err := s.clean(f, "rm", name)
+		if err != nil {
+			return err
+		}
+		if err := f.Remove(g, true); err != nil {
 			return s.fileErr(err)
 		}
 		_ = s.touch(nil)
@@ -157,9 +181,9 @@ func (s *Session) ListFiles(dir string) ([]SessionFile, error) {
 		return nil, err
 	}
 	defer f.Close()
-	start, err := f.Clean("scandir", dir)
+	start, err := s.clean(f, "scandir", dir)
 	if err != nil {
-		return nil, s.fileErr(err)
+		return nil, err
 	}
 	root := s.policy.GuestWorkspace
 	out := []SessionFile{}

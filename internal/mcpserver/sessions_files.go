@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -120,6 +121,9 @@ func checkPath(p string) error {
 // path in the session's workspace ws. The errors of the guest's view of
 // the workspace name only guest paths; any other is the server's problem.
 func (s *server) fileError(id, ws, what, path string, err error) error {
+	if errors.Is(err, fs.ErrInvalid) {
+		return fmt.Errorf("%s is outside the workspace %s of session %s; the file tools reach only files inside the workspace %s: give a path relative to it (data.csv) or under it", path, ws, id, ws)
+	}
 	var ve *vfs.Error
 	if !errors.As(err, &ve) {
 		return s.sessionError(id, what+" "+path, err)
