@@ -25,10 +25,12 @@ func init() {
 const runtimesUsage = `Usage:
   wasmsandbox runtimes install [--home DIR] [python|javascript ...]
   wasmsandbox runtimes status [--home DIR] [--json] [--verify]
+  wasmsandbox runtimes prune [--home DIR] [--dry-run] [--json]
 
 Subcommands:
   install   fetch, verify and pre-compile runtimes (default: all) so the first run is fast
   status    show each runtime's package, whether it is installed and compiled, and its path
+  prune     remove compiled modules and data of other versions that this binary does not use
 
 Run 'wasmsandbox runtimes SUBCOMMAND --help' for its flags.
 `
@@ -38,6 +40,7 @@ func runtimesCmd(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	return runSubcommand("runtimes", runtimesUsage, map[string]subcommand{
 		"install": func(args []string) int { return runtimesInstall(ctx, args, stdout, stderr) },
 		"status":  func(args []string) int { return runtimesStatus(args, stdout, stderr) },
+		"prune":   func(args []string) int { return runtimesPrune(args, stdout, stderr) },
 	}, args, stdout, stderr)
 }
 
