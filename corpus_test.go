@@ -31,8 +31,14 @@ func TestAgentCorpus(t *testing.T) {
 			}
 			want := strings.TrimSuffix(f, filepath.Ext(f)) + ".out"
 			if *record {
+				// In a directory of its own, as the sandbox runs it, so
+				// the files it writes stay out of the tree.
+				dir := t.TempDir()
+				if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), code, 0o644); err != nil {
+					t.Fatal(err)
+				}
 				cmd := exec.Command(native, filepath.Base(f))
-				cmd.Dir = filepath.Dir(f)
+				cmd.Dir = dir
 				out, err := cmd.Output()
 				if err != nil {
 					t.Fatalf("%s %s: %v", native, f, err)

@@ -43,6 +43,7 @@ func TestFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	kills, completed := 0, 0
+	took := map[string]time.Duration{}
 	for i := range total {
 		id := ids[i%len(ids)]
 		var args []string
@@ -59,11 +60,20 @@ func TestFaults(t *testing.T) {
 				args = []string{"session", "rm", tmp}
 			}
 		}
-		out, killed := f.killAfter(time.Duration(rand.IntN(400))*time.Millisecond, args...)
+		// Kill at a uniform point of how long this kind of command takes,
+		// so kills land in its startup, its work and its save alike.
+		kind := args[0] + " " + args[1]
+		if _, ok := took[kind]; !ok {
+			took[kind] = 400 * time.Millisecond
+		}
+		began := time.Now()
+		out, killed := f.killAfter(time.Duration(rand.Int64N(int64(took[kind])*6/5+1)), args...)
 		if killed {
 			kills++
+			took[kind] = took[kind] * 21 / 20 // it may take longer than thought
 		} else {
 			completed++
+			took[kind] = (took[kind] + time.Since(began)) / 2
 			if args[0] == "run" {
 				n, err := strconv.Atoi(strings.TrimSpace(out))
 				if err != nil {
