@@ -333,3 +333,19 @@ console.log(new RangeError('r').stack.split('\n')[0])`)
 		t.Fatalf("stdout %q, want %q", res.Stdout, want)
 	}
 }
+
+// WithScriptName names the program's file: __filename, __dirname,
+// process.argv[1] and require.main as Node would give them for that file.
+func TestJavaScriptScriptName(t *testing.T) {
+	sb := newSandbox(t, JavaScript, Policy{}, WithScriptName("tool.js"), WithArgs("x"))
+	res := run(t, sb, "console.log(__filename, __dirname, process.argv.join(' '), require.main === module)")
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "/app/tool.js /app node /app/tool.js x true\n" {
+		t.Fatalf("stdout %q", res.Stdout)
+	}
+	for _, bad := range []string{"a/b.js", "..", strings.Repeat("x", 256)} {
+		if _, err := New(JavaScript, WithRuntimeDir(testHome), WithScriptName(bad)); !errors.Is(err, ErrInvalidPolicy) {
+			t.Errorf("WithScriptName(%.20q): err = %v", bad, err)
+		}
+	}
+}

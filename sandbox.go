@@ -94,6 +94,7 @@ type options struct {
 	stdin       []byte
 	args        []string
 	env         map[string]string
+	scriptName  string
 	// session, when set by WithSession, runs every Execute in it.
 	session *Session
 	// policySet records that WithPolicy was given.
@@ -152,6 +153,14 @@ func WithArgs(args ...string) Option {
 	return func(o *options) { o.args = append([]string(nil), args...) }
 }
 
+// WithScriptName names the JavaScript program's file: the code runs as
+// <guest workspace>/name, which is then its __filename,
+// the directory its __dirname, and process.argv[1], as when Node runs that
+// file; stack traces name it name. The default is "main.js". name must be a
+// plain file name (no '/', at most 255 bytes). The CLI passes the base name
+// of the FILE it runs. Python code is always main.py and ignores it.
+func WithScriptName(name string) Option { return func(o *options) { o.scriptName = name } }
+
 // WithEnv adds env to the guest's environment in every Execute, over the
 // policy's (or, when the policy sets none, the runtime's defaults).
 func WithEnv(env map[string]string) Option {
@@ -175,6 +184,9 @@ func New(rt Runtime, opts ...Option) (Sandbox, error) {
 		if strings.ContainsRune(a, 0) {
 			return nil, fmt.Errorf("%w: argument %d holds a NUL byte, which no command line can carry", ErrInvalidPolicy, i+1)
 		}
+	}
+	if n := o.scriptName; n != "" && (len(n) > 255 || n == "." || n == ".." || strings.ContainsAny(n, "/\x00")) {
+		return nil, fmt.Errorf("%w: script name %q: give a plain file name such as main.js (no '/', at most 255 bytes)", ErrInvalidPolicy, n)
 	}
 	for k, v := range o.env {
 		if k == "" || strings.ContainsAny(k, "=\x00") || strings.ContainsRune(v, 0) {
@@ -267,6 +279,7 @@ func (g *guestRuntime) spec(p Policy, code, ws string, globals *engine.Globals, 
 		Argv:           p.Argv,
 		Stdin:          o.stdin,
 		Args:           o.args,
+		ScriptName:     o.scriptName,
 		Globals:        globals,
 	}
 	for _, m := range p.Mounts {
