@@ -144,6 +144,36 @@ func TestJavaScriptDeepRecursion(t *testing.T) {
 	if res.Stdout != "RangeError\n" {
 		t.Fatalf("stdout %q", res.Stdout)
 	}
+	// A plain recursive function reaches more than 10,000 frames (Node 20
+	// gets about 10,800 with its default stack), and every kind of frame
+	// that recurses through native code still ends in the RangeError, not
+	// a trap, while heap allocated in between stays intact.
+	res = run(t, sb, `function f(n) { return n === 0 ? 0 : 1 + f(n - 1) }
+const keep = Array.from({ length: 200000 }, (_, i) => 'v' + i);
+console.log(f(11000));
+let lo = 0, hi = 1e6;
+while (hi - lo > 1) { const m = (lo + hi) >> 1; try { f(m); lo = m } catch { hi = m } }
+console.log(lo > 11000 && lo < 20000, keep.every((v, i) => v === 'v' + i));
+const kinds = {
+  map: (n) => n === 0 ? 0 : 1 + [n].map((x) => kinds.map(x - 1))[0],
+  call: (n) => n === 0 ? 0 : 1 + kinds.call.call(null, n - 1),
+  apply: (n) => n === 0 ? 0 : 1 + Reflect.apply(kinds.apply, null, [n - 1]),
+  sort: (n) => { if (n === 0) return 0; let r = 0; [2, 1].sort(() => { r = kinds.sort(n - 1); return 0 }); return r + 1 },
+  tostr: (n) => n === 0 ? '' : String({ toString() { return kinds.tostr(n - 1) } }),
+  async: async (n) => n === 0 ? 0 : 1 + await kinds.async(n - 1),
+  eval: (n) => n === 0 ? 0 : 1 + eval('kinds.eval(n - 1)'),
+};
+for (const [k, fn] of Object.entries(kinds)) {
+  try { await fn(1e6); console.log(k, 'returned') } catch (e) { console.log(k, e.message) }
+}`)
+	wantOutcome(t, res, OutcomeOK)
+	want := "11000\ntrue true\n"
+	for _, k := range []string{"map", "call", "apply", "sort", "tostr", "async", "eval"} {
+		want += k + " Maximum call stack size exceeded\n"
+	}
+	if res.Stdout != want {
+		t.Fatalf("stdout %q", res.Stdout)
+	}
 	// Recursion inside C code can exhaust the wasm stack itself: a trap,
 	// reported, and the host runs on.
 	res = run(t, sb, "let a = []; for (let i = 0; i < 20000; i++) a = [a]; console.log(JSON.stringify(a).length)")
@@ -151,6 +181,14 @@ func TestJavaScriptDeepRecursion(t *testing.T) {
 		t.Fatalf("outcome %s: %s", res.Outcome, res.Error)
 	}
 	t.Logf("nested stringify: %s %s", res.Outcome, res.Error)
+	// QuickJS's parser takes ten times more native stack per level than
+	// its own limit counts: source nested 100,000 deep exhausts the wasm
+	// stack, a trap, and the host runs on.
+	res = run(t, sb, "eval('('.repeat(100000) + '1' + ')'.repeat(100000))")
+	if res.Outcome != OutcomeTrap && res.Outcome != OutcomeGuestError {
+		t.Fatalf("nested source: outcome %s: %s", res.Outcome, res.Error)
+	}
+	t.Logf("nested source: %s %s", res.Outcome, res.Error)
 	wantOutcome(t, run(t, sb, "console.log(1)"), OutcomeOK)
 }
 

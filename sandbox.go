@@ -380,6 +380,9 @@ func load(rt Runtime, a runtimes.Artifact, home, cacheDir string, o *options) (*
 		}
 		return mod, nil
 	}
+	if rt == JavaScript {
+		load = func() (*wasmtime.Module, error) { return loadJavaScriptModule(eng, a, path, cacheDir, o.progress) }
+	}
 	g := &guestRuntime{name: rt, eng: eng, module: sync.OnceValues(load), version: a.Package + "@" + a.Version}
 	switch rt {
 	case Python:
@@ -417,13 +420,42 @@ func load(rt Runtime, a runtimes.Artifact, home, cacheDir string, o *options) (*
 // CompiledModulePath is where the compiled module that New loads for rt is
 // cached under the runtime directory home (see WithRuntimeDir), for tools
 // that report on the cache: for Python its pre-initialised snapshot, for
-// JavaScript the runtime's own module.
+// JavaScript the runtime's module with its stack relocated.
 func CompiledModulePath(rt Runtime, home string) string {
 	a := artifactFor(rt)
-	if rt == Python {
+	switch rt {
+	case Python:
 		return modcache.DerivedPath(modcache.Dir(home), pythonSnapshot(a), engine.Key)
+	case JavaScript:
+		return modcache.DerivedPath(modcache.Dir(home), javascriptModule(a), engine.Key)
 	}
 	return engine.ModulePath(modcache.Dir(home), a)
+}
+
+// javascriptModule names the QuickJS module with its stack relocated
+// (see javascript.BuildModule), derived from artifact a.
+func javascriptModule(a runtimes.Artifact) modcache.Derived {
+	return modcache.Derived{Name: "JavaScript module", From: a.WasmSHA256, Transform: javascript.Transform}
+}
+
+// loadJavaScriptModule returns the compiled QuickJS module derived from
+// the artifact a installed at path, building it once per machine.
+func loadJavaScriptModule(eng *engine.Engine, a runtimes.Artifact, path, cacheDir string, progress io.Writer) (*wasmtime.Module, error) {
+	mod, err := eng.LoadDerived(javascriptModule(a), cacheDir, func() ([]byte, error) {
+		wasm, err := runtimes.ReadVerified(a, path)
+		if err != nil {
+			return nil, err
+		}
+		return javascript.BuildModule(wasm)
+	}, progress)
+	if errors.Is(err, runtimes.ErrIntegrity) || errors.Is(err, runtimes.ErrNotInstalled) {
+		return nil, fmt.Errorf("%w: the JavaScript runtime at %s is damaged or incomplete (%v); reinstall it with `wasmsandbox runtimes install`",
+			ErrRuntimeNotInstalled, path, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: loading the JavaScript runtime: %v", ErrInternal, err)
+	}
+	return mod, nil
 }
 
 // pythonSnapshot names the Python snapshot derived from artifact a.

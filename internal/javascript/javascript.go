@@ -58,7 +58,7 @@ func Run(x *engine.Execution, mod *wasmtime.Module) error {
 		Sleep:        x.Sleep,
 		Interrupted:  x.Expired,
 		Now:          time.Now,
-		MaxStackSize: quickjs.MaxStackSizeLimit,
+		MaxStackSize: MaxStackSize,
 		Stdin:        s.Stdin,
 	}
 	g := s.Globals
