@@ -12,7 +12,7 @@ import (
 // JavaScript calls. BuildModule moves the stack to a region of StackBytes
 // above the module's initial memory, so that QuickJS's limit can be
 // MaxStackSize: a plain recursive function then reaches about 12,000
-// frames (Node 20: about 10,800), and recursion past that is
+// frames (Node 20: about 10,500), and recursion past that is
 // "RangeError: Maximum call stack size exceeded".
 
 // Transform names BuildModule's recipe; change it whenever its output
