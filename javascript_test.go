@@ -144,6 +144,36 @@ func TestJavaScriptDeepRecursion(t *testing.T) {
 	if res.Stdout != "RangeError\n" {
 		t.Fatalf("stdout %q", res.Stdout)
 	}
+	// A plain recursive function reaches more than 10,000 frames (Node 20
+	// gets about 10,500 with its default stack), and every kind of frame
+	// that recurses through native code still ends in the RangeError, not
+	// a trap, while heap allocated in between stays intact.
+	res = run(t, sb, `function f(n) { return n === 0 ? 0 : 1 + f(n - 1) }
+const keep = Array.from({ length: 200000 }, (_, i) => 'v' + i);
+console.log(f(11000));
+let lo = 0, hi = 1e6;
+while (hi - lo > 1) { const m = (lo + hi) >> 1; try { f(m); lo = m } catch { hi = m } }
+console.log(lo > 11000 && lo < 20000, keep.every((v, i) => v === 'v' + i));
+const kinds = {
+  map: (n) => n === 0 ? 0 : 1 + [n].map((x) => kinds.map(x - 1))[0],
+  call: (n) => n === 0 ? 0 : 1 + kinds.call.call(null, n - 1),
+  apply: (n) => n === 0 ? 0 : 1 + Reflect.apply(kinds.apply, null, [n - 1]),
+  sort: (n) => { if (n === 0) return 0; let r = 0; [2, 1].sort(() => { r = kinds.sort(n - 1); return 0 }); return r + 1 },
+  tostr: (n) => n === 0 ? '' : String({ toString() { return kinds.tostr(n - 1) } }),
+  async: async (n) => n === 0 ? 0 : 1 + await kinds.async(n - 1),
+  eval: (n) => n === 0 ? 0 : 1 + eval('kinds.eval(n - 1)'),
+};
+for (const [k, fn] of Object.entries(kinds)) {
+  try { await fn(1e6); console.log(k, 'returned') } catch (e) { console.log(k, e.message) }
+}`)
+	wantOutcome(t, res, OutcomeOK)
+	want := "11000\ntrue true\n"
+	for _, k := range []string{"map", "call", "apply", "sort", "tostr", "async", "eval"} {
+		want += k + " Maximum call stack size exceeded\n"
+	}
+	if res.Stdout != want {
+		t.Fatalf("stdout %q", res.Stdout)
+	}
 	// Recursion inside C code can exhaust the wasm stack itself: a trap,
 	// reported, and the host runs on.
 	res = run(t, sb, "let a = []; for (let i = 0; i < 20000; i++) a = [a]; console.log(JSON.stringify(a).length)")
@@ -151,6 +181,14 @@ func TestJavaScriptDeepRecursion(t *testing.T) {
 		t.Fatalf("outcome %s: %s", res.Outcome, res.Error)
 	}
 	t.Logf("nested stringify: %s %s", res.Outcome, res.Error)
+	// QuickJS's parser takes ten times more native stack per level than
+	// its own limit counts: source nested 100,000 deep exhausts the wasm
+	// stack, a trap, and the host runs on.
+	res = run(t, sb, "eval('('.repeat(100000) + '1' + ')'.repeat(100000))")
+	if res.Outcome != OutcomeTrap && res.Outcome != OutcomeGuestError {
+		t.Fatalf("nested source: outcome %s: %s", res.Outcome, res.Error)
+	}
+	t.Logf("nested source: %s %s", res.Outcome, res.Error)
 	wantOutcome(t, run(t, sb, "console.log(1)"), OutcomeOK)
 }
 
@@ -331,5 +369,38 @@ console.log(new RangeError('r').stack.split('\n')[0])`)
 	wantOutcome(t, res, OutcomeOK)
 	if want := "TypeError: cannot read property 'f' of null\n    at g (main.js:1:15)\n    at main.js:2:7\nRangeError: r\n"; res.Stdout != want {
 		t.Fatalf("stdout %q, want %q", res.Stdout, want)
+	}
+}
+
+// WithScriptName names the program's file: __filename, __dirname,
+// process.argv[1] and require.main as Node would give them for that file.
+func TestJavaScriptScriptName(t *testing.T) {
+	sb := newSandbox(t, JavaScript, Policy{}, WithScriptName("tool.js"), WithArgs("x"))
+	res := run(t, sb, "console.log(__filename, __dirname, process.argv.join(' '), require.main === module)")
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "/app/tool.js /app node /app/tool.js x true\n" {
+		t.Fatalf("stdout %q", res.Stdout)
+	}
+	for _, bad := range []string{"a/b.js", "..", strings.Repeat("x", 256)} {
+		if _, err := New(JavaScript, WithRuntimeDir(testHome), WithScriptName(bad)); !errors.Is(err, ErrInvalidPolicy) {
+			t.Errorf("WithScriptName(%.20q): err = %v", bad, err)
+		}
+	}
+}
+
+// Intl formats numbers and dates as Node does, in IANA time zones with
+// their daylight-saving changes (the full Node-recorded corpus is
+// internal/quickjs/testdata/intl.js).
+func TestJavaScriptIntl(t *testing.T) {
+	res := run(t, newSandbox(t, JavaScript, Policy{}), `
+const f = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', dateStyle: 'medium', timeStyle: 'short' });
+console.log(f.format(Date.UTC(2024, 2, 10, 6, 59)), '|', f.format(Date.UTC(2024, 2, 10, 7, 0)));
+console.log(new Date(Date.UTC(2024, 6, 1, 12)).toLocaleString('de-DE', { timeZone: 'Europe/Berlin' }));
+console.log((1234567.891).toLocaleString('fr-FR'), new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' }).format(-1234.5));
+try { new Intl.DateTimeFormat('en-US', { timeZone: 'Mars/Olympus' }) } catch (e) { console.log(e.name, e.message) }`)
+	wantOutcome(t, res, OutcomeOK)
+	want := "Mar 10, 2024, 1:59 AM | Mar 10, 2024, 3:00 AM\n1.7.2024, 14:00:00\n1\u202f234\u202f567,891 -1.234,50\u00a0€\nRangeError Invalid time zone specified: Mars/Olympus\n"
+	if res.Stdout != want {
+		t.Fatalf("stdout %q\nwant   %q", res.Stdout, want)
 	}
 }

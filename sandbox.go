@@ -95,6 +95,7 @@ type options struct {
 	stdin       []byte
 	args        []string
 	env         map[string]string
+	scriptName  string
 	// session, when set by WithSession, runs every Execute in it.
 	session *Session
 	// policySet records that WithPolicy was given.
@@ -153,6 +154,14 @@ func WithArgs(args ...string) Option {
 	return func(o *options) { o.args = append([]string(nil), args...) }
 }
 
+// WithScriptName names the JavaScript program's file: the code runs as
+// <guest workspace>/name, which is then its __filename,
+// the directory its __dirname, and process.argv[1], as when Node runs that
+// file; stack traces name it name. The default is "main.js". name must be a
+// plain file name (no '/', at most 255 bytes). The CLI passes the base name
+// of the FILE it runs. Python code is always main.py and ignores it.
+func WithScriptName(name string) Option { return func(o *options) { o.scriptName = name } }
+
 // WithEnv adds env to the guest's environment in every Execute, over the
 // policy's (or, when the policy sets none, the runtime's defaults).
 func WithEnv(env map[string]string) Option {
@@ -176,6 +185,9 @@ func New(rt Runtime, opts ...Option) (Sandbox, error) {
 		if strings.ContainsRune(a, 0) {
 			return nil, fmt.Errorf("%w: argument %d holds a NUL byte, which no command line can carry", ErrInvalidPolicy, i+1)
 		}
+	}
+	if n := o.scriptName; n != "" && (len(n) > 255 || n == "." || n == ".." || strings.ContainsAny(n, "/\x00")) {
+		return nil, fmt.Errorf("%w: script name %q: give a plain file name such as main.js (no '/', at most 255 bytes)", ErrInvalidPolicy, n)
 	}
 	for k, v := range o.env {
 		if k == "" || strings.ContainsAny(k, "=\x00") || strings.ContainsRune(v, 0) {
@@ -290,6 +302,7 @@ func (g *guestRuntime) spec(p Policy, code, ws string, globals *engine.Globals, 
 		Argv:           p.Argv,
 		Stdin:          o.stdin,
 		Args:           o.args,
+		ScriptName:     o.scriptName,
 		Globals:        globals,
 	}
 	for _, m := range p.Mounts {
@@ -393,6 +406,9 @@ func load(rt Runtime, a runtimes.Artifact, home, cacheDir string, o *options) (*
 		}
 		return mod, nil
 	}
+	if rt == JavaScript {
+		load = func() (*wasmtime.Module, error) { return loadJavaScriptModule(eng, a, path, cacheDir, o.progress) }
+	}
 	g := &guestRuntime{name: rt, eng: eng, module: sync.OnceValues(load), version: a.Package + "@" + a.Version}
 	switch rt {
 	case Python:
@@ -436,13 +452,42 @@ func load(rt Runtime, a runtimes.Artifact, home, cacheDir string, o *options) (*
 // CompiledModulePath is where the compiled module that New loads for rt is
 // cached under the runtime directory home (see WithRuntimeDir), for tools
 // that report on the cache: for Python its pre-initialised snapshot, for
-// JavaScript the runtime's own module.
+// JavaScript the runtime's module with its stack relocated.
 func CompiledModulePath(rt Runtime, home string) string {
 	a := artifactFor(rt)
-	if rt == Python {
+	switch rt {
+	case Python:
 		return modcache.DerivedPath(modcache.Dir(home), pythonSnapshot(a), engine.Key)
+	case JavaScript:
+		return modcache.DerivedPath(modcache.Dir(home), javascriptModule(a), engine.Key)
 	}
 	return engine.ModulePath(modcache.Dir(home), a)
+}
+
+// javascriptModule names the QuickJS module with its stack relocated
+// (see javascript.BuildModule), derived from artifact a.
+func javascriptModule(a runtimes.Artifact) modcache.Derived {
+	return modcache.Derived{Name: "JavaScript module", From: a.WasmSHA256, Transform: javascript.Transform}
+}
+
+// loadJavaScriptModule returns the compiled QuickJS module derived from
+// the artifact a installed at path, building it once per machine.
+func loadJavaScriptModule(eng *engine.Engine, a runtimes.Artifact, path, cacheDir string, progress io.Writer) (*wasmtime.Module, error) {
+	mod, err := eng.LoadDerived(javascriptModule(a), cacheDir, func() ([]byte, error) {
+		wasm, err := runtimes.ReadVerified(a, path)
+		if err != nil {
+			return nil, err
+		}
+		return javascript.BuildModule(wasm)
+	}, progress)
+	if errors.Is(err, runtimes.ErrIntegrity) || errors.Is(err, runtimes.ErrNotInstalled) {
+		return nil, fmt.Errorf("%w: the JavaScript runtime at %s is damaged or incomplete (%v); reinstall it with `wasmsandbox runtimes install`",
+			ErrRuntimeNotInstalled, path, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: loading the JavaScript runtime: %v", ErrInternal, err)
+	}
+	return mod, nil
 }
 
 // pythonSnapshot names the Python snapshot derived from artifact a.

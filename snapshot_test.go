@@ -59,9 +59,9 @@ func TestPythonStackOverflowIsACleanTrap(t *testing.T) {
 	sb := newSandbox(t, Python, Policy{})
 	// Nested iterators recurse in C without CPython's recursion check:
 	// chain runs the C stack past the snapshot's guard, map exhausts the
-	// engine's own stack first. Both end as a clean trap.
+	// engine's own stack (32 MiB) first. Both end as a clean trap.
 	for _, wrap := range []string{"itertools.chain(it)", "map(abs, it)"} {
-		res := run(t, sb, "import itertools\nit = iter([1])\nfor _ in range(150000):\n    it = "+wrap+"\nprint('before', flush=True)\nprint(next(it))")
+		res := run(t, sb, "import itertools\nit = iter([1])\nfor _ in range(400000):\n    it = "+wrap+"\nprint('before', flush=True)\nprint(next(it))")
 		wantOutcome(t, res, OutcomeTrap)
 		if res.Stdout != "before\n" || !strings.HasPrefix(res.Error, "webassembly trap: stack overflow: recursion too deep") || strings.Contains(res.Error, "\n") {
 			t.Fatalf("%s: stdout %q, error %q", wrap, res.Stdout, res.Error)

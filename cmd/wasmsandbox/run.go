@@ -201,6 +201,10 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		sandbox.WithArgs(progArgs...),
 		sandbox.WithEnv(progEnv),
 	}
+	if source != "" && source != "-" {
+		// A JavaScript program runs as its own file name in the workspace.
+		opts = append(opts, sandbox.WithScriptName(filepath.Base(source)))
+	}
 	if sess != nil {
 		opts[0] = sandbox.WithSession(sess) // the session's own policy applies
 	}

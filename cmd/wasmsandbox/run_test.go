@@ -468,3 +468,21 @@ func TestRunArgumentsAndEnv(t *testing.T) {
 		t.Fatalf("stdout %q", c.stdout)
 	}
 }
+
+// A JavaScript FILE runs as its own name in the workspace: __filename,
+// __dirname and process.argv[1] say so, as they would in Node; -c code is
+// main.js.
+func TestRunJavaScriptFileName(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "some", "dir")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	prog := writeFile(t, dir, "tool.js", "console.log(__filename, __dirname, process.argv.slice(1).join(' '), require.main === module)\nconsole.log(new Error('x').stack.split('\\n')[1])")
+	if c := runCLI(t, "", "run", prog, "a").want(t, exitOK); c.stdout != "/app/tool.js /app /app/tool.js a true\n    at tool.js:2:17\n" {
+		t.Fatalf("stdout %q", c.stdout)
+	}
+	c := runCLI(t, "", "run", "--lang", "javascript", "-c", "console.log(__filename, process.argv[1])").want(t, exitOK)
+	if c.stdout != "/app/main.js /app/main.js\n" {
+		t.Fatalf("stdout %q", c.stdout)
+	}
+}

@@ -23,12 +23,18 @@ import (
 )
 
 // maxWasmStack bounds the native stack compiled guest code may use; deep
-// recursion past it is a stack-overflow trap, never a host crash.
-const maxWasmStack = 4 << 20
+// recursion past it is a stack-overflow trap, never a host crash (the
+// guest runs on a thread whose stack is larger, see guestThreadStack).
+// A JavaScript frame takes 3 to 4 times as much native stack as the
+// QuickJS stack it is limited by (javascript.MaxStackSize, 3 MiB), so
+// 32 MiB lets QuickJS's own limit throw its RangeError first (QuickJS's
+// parser, whose frames take ten times more native stack, can still trap
+// on source nested tens of thousands deep).
+const maxWasmStack = 32 << 20
 
 // Key names the engine settings that compiled modules depend on; it is
 // part of the compiled-module cache key.
-const Key = "fuel=1,epoch=1,stack=4194304,pool=1000"
+const Key = "fuel=1,epoch=1,stack=33554432,pool=1000"
 
 // poolSlots is how many instances may exist at once in the process; an
 // execution beyond it waits for a slot (see Engine.Run).

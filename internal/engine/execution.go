@@ -48,6 +48,9 @@ type Spec struct {
 	// Args are the program's arguments (Python's sys.argv[1:],
 	// JavaScript's process.argv[2:]).
 	Args []string
+	// ScriptName is the file name the JavaScript program runs as, in the
+	// guest workspace ("main.js" when empty).
+	ScriptName string
 	// Globals, when not nil, carries a session's saved globals in and out.
 	Globals *Globals
 	// Snapshot says that the runtime runs this execution from its

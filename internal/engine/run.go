@@ -54,7 +54,10 @@ func (e *Engine) Run(x *Execution, guest func(*Execution) error) (error, error) 
 	}
 	releases = append(releases, release)
 	defer e.ticker.acquire()()
-	runErr := guest(x)
+	var runErr error
+	if err := onGuestThread(func() { runErr = guest(x) }); err != nil {
+		return nil, err
+	}
 	if left, err := store.GetFuel(); err == nil {
 		x.FuelConsumed = x.Spec.Fuel - left
 	}

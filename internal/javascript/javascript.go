@@ -7,6 +7,7 @@ package javascript
 import (
 	"errors"
 	"fmt"
+	"path"
 	"time"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
@@ -22,7 +23,8 @@ import (
 // (a catchable "out of memory") trips before the store limiter does.
 const heapHeadroom = 8 << 20
 
-// Argv is the default process.argv of a JavaScript guest.
+// Argv is the default process.argv of a JavaScript guest (argv[1] becomes
+// the script's absolute guest path, see argv).
 var Argv = []string{"node", "main.js"}
 
 // Run runs the execution's code in a fresh instance of the QuickJS
@@ -41,18 +43,22 @@ func Run(x *engine.Execution, mod *wasmtime.Module) error {
 		return fmt.Errorf("%w: mounting the guest filesystem: %v", errs.Internal, err)
 	}
 	defer fsys.Close()
+	name := s.ScriptName
+	if name == "" {
+		name = "main.js"
+	}
 	x.JS = &quickjs.Host{
 		Stdout:       x.Stdout,
 		Stderr:       x.Stderr,
 		Env:          s.Env,
-		Argv:         append(append([]string(nil), s.Argv...), s.Args...),
+		Argv:         argv(s, name),
 		FS:           fsys,
 		Cwd:          s.GuestWorkspace,
 		MemoryLimit:  max(s.MemoryBytes-heapHeadroom, s.MemoryBytes/2),
 		Sleep:        x.Sleep,
 		Interrupted:  x.Expired,
 		Now:          time.Now,
-		MaxStackSize: quickjs.MaxStackSizeLimit,
+		MaxStackSize: MaxStackSize,
 		Stdin:        s.Stdin,
 	}
 	g := s.Globals
@@ -64,7 +70,7 @@ func Run(x *engine.Execution, mod *wasmtime.Module) error {
 		return err
 	}
 	defer x.RecordMemoryPeak(inst)
-	code, err := quickjs.Run(x.Store, inst, x.JS, s.Code, "main.js")
+	code, err := quickjs.Run(x.Store, inst, x.JS, s.Code, name)
 	if x.JS.OutOfMemory {
 		x.MemoryDenied = true
 	}
@@ -86,4 +92,19 @@ func Run(x *engine.Execution, mod *wasmtime.Module) error {
 		return &engine.ExitError{Code: code}
 	}
 	return nil
+}
+
+// argv is process.argv as Node gives it for the script name: the policy's
+// argv[0], the script's absolute guest path, the policy's argv after
+// [1], then the call's arguments.
+func argv(s engine.Spec, name string) []string {
+	a0, rest := "node", []string(nil)
+	if len(s.Argv) > 0 {
+		a0 = s.Argv[0]
+	}
+	if len(s.Argv) > 2 {
+		rest = s.Argv[2:]
+	}
+	out := append([]string{a0, path.Join(s.GuestWorkspace, name)}, rest...)
+	return append(out, s.Args...)
 }

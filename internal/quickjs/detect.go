@@ -21,7 +21,7 @@ func isModuleSource(src string) bool {
 // maxNesting bounds how deeply the host-side scanners of guest source (the
 // module detector and the declaration scanner) follow nested template
 // substitutions and destructuring patterns. It is far above what QuickJS's
-// parser accepts within its own stack limit (MaxStackSizeLimit), so it only
+// parser accepts within its own stack limit, so it only
 // stops source that QuickJS would refuse too.
 const maxNesting = 1000
 

@@ -24,6 +24,8 @@ func init() {
 		"promiseState": hostPromiseState,
 		"random":       hostRandom,
 		"hash":         hostHash,
+		"tzOffset":     hostTZOffset,
+		"intlData":     hostIntlData,
 		"fsRead":       hostFSRead,
 		"fsWrite":      hostFSWrite,
 		"fsStat":       hostFSStat,

@@ -24,19 +24,21 @@ var preludeFS embed.FS
 // QuickJS compiles, and the line numbers in its stack traces (file name
 // <wasmsandbox>), are those of a single file.
 var preludeFiles = []string{
-	"head.js",    // the function's head: 'use strict', config, G, define
-	"inspect.js", // util.inspect and util.format
-	"console.js", // console
-	"timers.js",  // setTimeout and the rest; the event loop's next and fire
-	"buffer.js",  // Buffer, TextEncoder, TextDecoder
-	"crypto.js",  // crypto.getRandomValues and randomUUID, structuredClone
-	"path.js",    // path (POSIX)
-	"fs.js",      // fs and fs/promises, over the host's fs* functions
-	"process.js", // process
-	"util.js",    // util
-	"require.js", // require(), module and the builtin modules
-	"persist.js", // auto_persist_globals: persist.begin and persist.save
-	"loop.js",    // report and the exit code; returns the hooks to Go
+	"head.js",        // the function's head: 'use strict', config, G, define
+	"inspect.js",     // util.inspect and util.format
+	"console.js",     // console
+	"timers.js",      // setTimeout and the rest; the event loop's next and fire
+	"buffer.js",      // Buffer, TextEncoder, TextDecoder
+	"crypto.js",      // crypto.getRandomValues and randomUUID, structuredClone
+	"intl_number.js", // Intl.NumberFormat, Number.prototype.toLocaleString
+	"intl_date.js",   // Intl.DateTimeFormat, Date.prototype.toLocale*String
+	"path.js",        // path (POSIX)
+	"fs.js",          // fs and fs/promises, over the host's fs* functions
+	"process.js",     // process
+	"util.js",        // util
+	"require.js",     // require(), module and the builtin modules
+	"persist.js",     // auto_persist_globals: persist.begin and persist.save
+	"loop.js",        // report and the exit code; returns the hooks to Go
 }
 
 // preludeSource is the prelude's source: preludeFiles joined.
@@ -70,7 +72,7 @@ func joinPrelude() string {
 var hostNames = []string{
 	"write", "now", "exit", "utf8Encode", "utf8Decode", "promiseState", "random",
 	"fsRead", "fsWrite", "fsStat", "fsReaddir", "fsMkdir", "fsRm", "fsRename", "fsError",
-	"saveState", "hash",
+	"saveState", "hash", "tzOffset", "intlData",
 }
 
 // preludeCache holds the prelude compiled to QuickJS bytecode, keyed by the

@@ -44,7 +44,8 @@ type Host struct {
 	// with a trap and Run returns ErrInterrupted.
 	Interrupted func() bool
 	// MaxStackSize is QuickJS's stack limit in bytes (DefaultMaxStackSize
-	// when 0, at most MaxStackSizeLimit); see DefaultMaxStackSize.
+	// when 0, at most three quarters of the module's stack); see
+	// DefaultMaxStackSize.
 	MaxStackSize int
 	// Now returns the current time (time.Now when nil); timers use it.
 	Now func() time.Time
@@ -112,18 +113,24 @@ var errNoRun = errors.New("quickjs: host function called outside Run")
 
 // Stack limits for QuickJS's own overflow check (JS_SetMaxStackSize), which
 // turns deep recursion into a catchable RangeError. QuickJS measures the
-// module's shadow stack (1 MiB, in linear memory), but each JavaScript frame
-// also uses native wasm stack, which wasmtime caps with Config.SetMaxWasmStack
-// (512 KiB by default). Keep Host.MaxStackSize at most a quarter of the
-// engine's max wasm stack; otherwise deep recursion traps with "call stack
-// exhausted" instead of throwing.
+// module's shadow stack (in linear memory), but each JavaScript frame also
+// uses three to four times as much native wasm stack, which wasmtime caps
+// with Config.SetMaxWasmStack (512 KiB by default). Keep Host.MaxStackSize
+// at most a quarter of the engine's max wasm stack; otherwise deep
+// recursion traps with "call stack exhausted" instead of throwing.
+//
+// Run never sets the limit above three quarters of the module's shadow
+// stack, the rest being left for C code that does not check: quickjs.wasm
+// as shipped has 1 MiB of stack below its data (so at most 768 KiB); a
+// module whose stack was moved to a larger region says where that region
+// starts in an exported i32 global named StackBaseExport.
 const (
 	// DefaultMaxStackSize suits wasmtime's default 512 KiB max wasm stack
 	// (about 500 nested JavaScript calls).
 	DefaultMaxStackSize = 128 << 10
-	// MaxStackSizeLimit is the largest value the module supports (half its
-	// 1 MiB linker stack); it needs a 2 MiB max wasm stack (about 2000 calls).
-	MaxStackSizeLimit = 512 << 10
+	// StackBaseExport names the global in which a module with a relocated
+	// stack exports the lowest address of its stack region.
+	StackBaseExport = "wasmsandbox_stack_base"
 )
 
 // maxReadBytes caps a single file read by the guest (further capped by MemoryLimit).

@@ -489,6 +489,68 @@ func TestInspectParity(t *testing.T) {
 	}
 }
 
+// TestIntlParity compares Intl's output (numbers, currencies, percents,
+// dates and times in several zones, across daylight-saving changes, in
+// en-US, en-GB, de-DE and fr-FR) with Node 20's, recorded in
+// testdata/intl.node.txt (regenerate with: node testdata/intl.js >
+// testdata/intl.node.txt).
+func TestIntlParity(t *testing.T) {
+	src, err := os.ReadFile("testdata/intl.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile("testdata/intl.node.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := exec(t, nil, string(src))
+	if r.err != nil || r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	got, exp := strings.Split(r.stdout, "\n"), strings.Split(string(want), "\n")
+	for i := 0; i < len(got) || i < len(exp); i++ {
+		var g, e string
+		if i < len(got) {
+			g = got[i]
+		}
+		if i < len(exp) {
+			e = exp[i]
+		}
+		if g != e {
+			t.Errorf("line %d:\n got %q\nwant %q", i+1, g, e)
+		}
+	}
+}
+
+// Intl says what it lacks instead of formatting in another locale.
+func TestIntlUnsupported(t *testing.T) {
+	r := exec(t, nil, `
+for (const f of [
+  () => new Intl.NumberFormat('ja-JP'),
+  () => (5).toLocaleString(['es', 'pt-BR']),
+  () => new Date(0).toLocaleDateString('en-CA'),
+  () => new Intl.NumberFormat('en', { notation: 'compact' }),
+  () => new Intl.NumberFormat('en', { style: 'unit', unit: 'meter' }),
+  () => new Intl.DateTimeFormat('en', { timeZoneName: 'short' }),
+  () => new Intl.DateTimeFormat('en', { timeStyle: 'full' }),
+  () => new Intl.DateTimeFormat('en', { calendar: 'japanese' }),
+]) {
+  try { console.log('no error:', f()) } catch (e) { console.log(e.name + ': ' + e.message.split(' (it has')[0]) }
+}
+console.log(new Intl.NumberFormat(['ja', 'de']).format(1.5), Intl.DateTimeFormat.supportedLocalesOf(['ja', 'en-GB', 'fr']));
+`)
+	expect(t, r, 0, `RangeError: The locale "ja-JP" is not supported by this sandbox's Intl
+RangeError: The locale "es" is not supported by this sandbox's Intl
+RangeError: The locale "en-CA" is not supported by this sandbox's Intl
+RangeError: The notation "compact" is not supported by this sandbox's Intl
+RangeError: The style "unit" is not supported by this sandbox's Intl
+RangeError: The option timeZoneName is not supported by this sandbox's Intl
+RangeError: timeStyle "full" (it names the time zone) is not supported by this sandbox's Intl
+RangeError: The calendar "japanese" is not supported by this sandbox's Intl
+1,5 [ 'en-GB', 'fr' ]
+`)
+}
+
 func TestMiscGlobals(t *testing.T) {
 	r := exec(t, nil, `
 const u = crypto.randomUUID();

@@ -86,9 +86,7 @@ func (r *run) execute(code string) (int, error) {
 	if stack <= 0 {
 		stack = DefaultMaxStackSize
 	}
-	if stack > MaxStackSizeLimit {
-		stack = MaxStackSizeLimit
-	}
+	stack = min(stack, r.stackRoom()*3/4)
 	if err := r.void("qjs_set_max_stack_size", int32(stack)); err != nil {
 		return 0, err
 	}
@@ -124,6 +122,23 @@ func (r *run) execute(code string) (int, error) {
 		return exitCode, err
 	}
 	return exitCode, r.saveGlobals()
+}
+
+// stackRoom is the size of the module's shadow stack: from the stack
+// pointer (at the top between calls into the module) down to the base the
+// module exports in StackBaseExport, or to 0 (a linker's stack-first
+// layout).
+func (r *run) stackRoom() int {
+	sp := r.inst.GetExport(r.store, "__stack_pointer")
+	if sp == nil || sp.Global() == nil {
+		return 0
+	}
+	top := int64(uint32(sp.Global().Get(r.store).I32()))
+	var base int64
+	if b := r.inst.GetExport(r.store, StackBaseExport); b != nil && b.Global() != nil {
+		base = int64(uint32(b.Global().Get(r.store).I32()))
+	}
+	return int(max(top-base, 0))
 }
 
 // evalMain evaluates the user's code, as a module or as a script, and runs
