@@ -54,7 +54,7 @@ var snapshotInit string
 
 // Transform names the snapshot recipe; change it whenever what a snapshot
 // holds or how it is laid out changes, so no stale build is reused.
-const Transform = "python-snapshot/14"
+const Transform = "python-snapshot/15+hostfs"
 
 const (
 	// Slots is the number of directories a snapshot's guest can be shown:
@@ -118,6 +118,9 @@ func BuildSnapshot(eng *engine.Engine, wasm []byte) ([]byte, error) {
 		return nil, err
 	}
 	if err := fastStdio(m); err != nil {
+		return nil, err
+	}
+	if err := hostFiles(m); err != nil {
 		return nil, err
 	}
 	l, err := snapshot.Build(m, image, snapshot.Options{StackPointer: f.stackPointer, StackBytes: StackBytes})
