@@ -59,9 +59,9 @@ type Spec struct {
 	// system (internal/wasifs) instead of wasmtime's, for a module that
 	// imports them from FSModule; the same mounts are shown either way.
 	HostFS bool
-	// Meter, when set with HostFS, is told of every change the guest is
-	// about to make to the workspace, and may stop the guest before it
-	// is made (see wasifs.Meter).
+	// Meter, when set, is told of every change the host is about to make
+	// to the workspace for the guest (under HostFS, and by the JavaScript
+	// runtime's fs), and may refuse it (see workspace.Meter).
 	Meter wasifs.Meter
 	// FixedRandom makes the guest's random_get return a fixed stream
 	// instead of the operating system's randomness. Only a snapshot build

@@ -37,6 +37,10 @@ import (
 //     placeholders, whose addresses the snapshot exports as globals.
 //     The number of preopens also fixes the descriptor of the standard
 //     library that wasi-vfs serves right after them.
+//   - File calls: the snapshot imports every fd_*, path_* and sock_* call
+//     from the engine's own file system (hostFiles, engine.FSModule), which
+//     lays out its descriptors as wasmtime's WASI did at build time: 0-2
+//     the standard streams, then one preopened directory per slot.
 //   - The environment, argv and working directory: set by the bootstrap.
 //   - The C stack: moved to a region of StackBytes of its own above the
 //     captured memory, with every write of the stack pointer checked
