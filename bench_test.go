@@ -2,7 +2,10 @@ package sandbox
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -166,3 +169,55 @@ func BenchmarkNativePythonOpenWrite2k(b *testing.B) {
 	dir := b.TempDir()
 	benchNative(b, "python3", "-c", "import os\nos.chdir("+pyQuote(dir)+")\n"+pyOpenWrite2k)
 }
+
+// File calls through JavaScript's fs, and a walk over 5,000 files in 50
+// directories (mounted read-only, so the workspace scans around an
+// execution do not walk them too).
+const (
+	pyWalk5k    = "import os\nn = 0\nfor root, dirs, files in os.walk('/data'):\n    n += len(files)\nassert n == 5000, n"
+	jsFS        = "const fs = require('fs')\n"
+	jsExists10k = jsFS + "for (let i = 0; i < 10000; i++) fs.existsSync('nope')"
+	jsWrite2k   = jsFS + "for (let i = 0; i < 2000; i++) fs.writeFileSync('f.txt', 'x')"
+	jsWalk5k    = jsFS + "let n = 0\nconst walk = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) { if (e.isDirectory()) walk(d + '/' + e.name); else n++ } }\nwalk('/data')\nif (n !== 5000) throw new Error(String(n))"
+)
+
+// walkTree makes the 5,000-file tree once per benchmark.
+func walkTree(b *testing.B) string {
+	dir := b.TempDir()
+	for d := range 50 {
+		sub := filepath.Join(dir, fmt.Sprintf("d%02d", d))
+		if err := os.Mkdir(sub, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		for f := range 100 {
+			if err := os.WriteFile(filepath.Join(sub, fmt.Sprintf("f%03d.txt", f)), []byte("x"), 0o644); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	return dir
+}
+
+func benchWalk(b *testing.B, rt Runtime, code string) {
+	benchPolicy(b, rt, Policy{Mounts: []Mount{{Host: walkTree(b), Guest: "/data"}}}, code)
+}
+
+// benchNativeIn runs a native baseline whose code starts in dir; code
+// names the tree mounted at /data by that path.
+func benchNativeIn(b *testing.B, interpreter, dir, code string) {
+	code = strings.ReplaceAll(code, "'/data'", pyQuote(dir))
+	if interpreter == "node" {
+		benchNative(b, "node", "-e", "process.chdir("+pyQuote(dir)+")\n"+code)
+		return
+	}
+	benchNative(b, "python3", "-c", "import os\nos.chdir("+pyQuote(dir)+")\n"+code)
+}
+
+func BenchmarkPythonWalk5k(b *testing.B)        { benchWalk(b, Python, pyWalk5k) }
+func BenchmarkJavaScriptExists10k(b *testing.B) { benchExecute(b, JavaScript, jsExists10k) }
+func BenchmarkJavaScriptWrite2k(b *testing.B)   { benchExecute(b, JavaScript, jsWrite2k) }
+func BenchmarkJavaScriptWalk5k(b *testing.B)    { benchWalk(b, JavaScript, jsWalk5k) }
+func BenchmarkNativePythonWalk5k(b *testing.B)  { benchNativeIn(b, "python3", walkTree(b), pyWalk5k) }
+func BenchmarkNativeNodeExists10k(b *testing.B) { benchNativeIn(b, "node", b.TempDir(), jsExists10k) }
+func BenchmarkNativeNodeWrite2k(b *testing.B)   { benchNativeIn(b, "node", b.TempDir(), jsWrite2k) }
+func BenchmarkNativeNodeWalk5k(b *testing.B)    { benchNativeIn(b, "node", walkTree(b), jsWalk5k) }

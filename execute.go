@@ -74,6 +74,9 @@ func (s *wasmSandbox) execute(ctx context.Context, code string, p Policy, sessio
 		stage, stageLimit = g.Stage, 2*g.Max+1<<20
 	}
 	wd := workspace.Watch(ws, p.WorkspaceMaxBytes, stage, stageLimit, func() { x.Stop(engine.StopWorkspace) })
+	// Where the host performs the guest's writes, each is metered before
+	// it is made (see workspace.Meter); the watchdog covers the rest.
+	x.Spec.Meter = wd.Meter(before.Bytes, before.Entries)
 	runErr, err := s.rt.eng.Run(x, func(x *engine.Execution) error { return s.rt.run(x, mod) })
 	stopUse := wd.Stop()
 	if err != nil {

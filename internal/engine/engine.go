@@ -101,6 +101,9 @@ var Shared = sync.OnceValues(func() (*Engine, error) {
 	if err := shadowWASI(l); err != nil {
 		return nil, err
 	}
+	if err := defineFS(l); err != nil {
+		return nil, err
+	}
 	if err := defineStdio(l); err != nil {
 		return nil, err
 	}

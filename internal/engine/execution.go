@@ -12,6 +12,7 @@ import (
 	"github.com/bytecodealliance/wasmtime-go/v39"
 
 	"github.com/wasmsandbox/sandbox/internal/quickjs"
+	"github.com/wasmsandbox/sandbox/internal/wasifs"
 )
 
 // Mount is one host directory the guest sees at Guest.
@@ -57,6 +58,14 @@ type Spec struct {
 	// pre-initialised snapshot (set by the runtime's preparation; the
 	// engine itself does not look at it).
 	Snapshot bool
+	// HostFS serves the guest's file calls from the host's own WASI file
+	// system (internal/wasifs) instead of wasmtime's, for a module that
+	// imports them from FSModule; the same mounts are shown either way.
+	HostFS bool
+	// Meter, when set, is told of every change the host is about to make
+	// to the workspace for the guest (under HostFS, and by the JavaScript
+	// runtime's fs), and may refuse it (see workspace.Meter).
+	Meter wasifs.Meter
 	// FixedRandom makes the guest's random_get return a fixed stream
 	// instead of the operating system's randomness. Only a snapshot build
 	// sets it, so that what the snapshot holds is the same everywhere.
@@ -101,6 +110,10 @@ type Execution struct {
 	// stdoutGone and stderrGone record that the guest closed descriptor 1
 	// or 2; its writes there then go through WASI (see stdio.go).
 	stdoutGone, stderrGone bool
+	// fs is the guest's file system under Spec.HostFS, and memory the
+	// guest memory its calls read and write.
+	fs     *wasifs.FS
+	memory *wasmtime.Memory
 }
 
 // NewExecution prepares an execution of spec whose deadline starts now.

@@ -8,6 +8,7 @@ import (
 	"github.com/bytecodealliance/wasmtime-go/v39"
 
 	"github.com/wasmsandbox/sandbox/internal/errs"
+	"github.com/wasmsandbox/sandbox/internal/wasifs"
 )
 
 // Run sets up a fresh store for x and runs guest in it: fuel, the memory
@@ -48,6 +49,14 @@ func (e *Engine) Run(x *Execution, guest func(*Execution) error) (error, error) 
 	}
 	releases = append(releases, releaseOutput)
 	store.SetWasi(wasi)
+	if x.Spec.HostFS {
+		fs, err := hostFS(x)
+		if err != nil {
+			return nil, err
+		}
+		x.fs = fs
+		defer fs.Close()
+	}
 	release, err := watchEpoch(store, x)
 	if err != nil {
 		return nil, err
@@ -89,6 +98,9 @@ func wasiConfig(x *Execution) (*wasmtime.WasiConfig, error) {
 	} else if err := c.SetStdinFile(os.DevNull); err != nil {
 		return nil, fmt.Errorf("%w: wasi stdin: %v", errs.Internal, err)
 	}
+	if s.HostFS {
+		return c, nil // the mounts are served by hostFS
+	}
 	if err := c.PreopenDir(s.Workspace, s.GuestWorkspace, wasmtime.DIR_READ|wasmtime.DIR_WRITE, wasmtime.FILE_READ|wasmtime.FILE_WRITE); err != nil {
 		return nil, fmt.Errorf("%w: mounting the workspace: %v", errs.Internal, err)
 	}
@@ -102,4 +114,19 @@ func wasiConfig(x *Execution) (*wasmtime.WasiConfig, error) {
 		}
 	}
 	return c, nil
+}
+
+// hostFS opens the execution's mounts for the host's own file system: the
+// workspace first, then the mounts, in the order wasiConfig preopens them.
+func hostFS(x *Execution) (*wasifs.FS, error) {
+	s := x.Spec
+	mounts := []wasifs.Mount{{Host: s.Workspace, Guest: s.GuestWorkspace, Writable: true, Metered: true}}
+	for _, m := range s.Mounts {
+		mounts = append(mounts, wasifs.Mount{Host: m.Host, Guest: m.Guest, Writable: m.Writable})
+	}
+	fs, err := wasifs.New(mounts, s.Stdin, x.Stdout, x.Stderr, s.Meter)
+	if err != nil {
+		return nil, fmt.Errorf("%w: mounting the guest's directories: %v", errs.Internal, err)
+	}
+	return fs, nil
 }

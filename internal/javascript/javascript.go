@@ -34,7 +34,7 @@ var Argv = []string{"node", "main.js"}
 // x.Spec.Globals directly.
 func Run(x *engine.Execution, mod *wasmtime.Module) error {
 	s := x.Spec
-	mounts := []vfs.Mount{{Guest: s.GuestWorkspace, Host: s.Workspace, Writable: true}}
+	mounts := []vfs.Mount{{Guest: s.GuestWorkspace, Host: s.Workspace, Writable: true, Metered: true}}
 	for _, m := range s.Mounts {
 		mounts = append(mounts, vfs.Mount{Guest: m.Guest, Host: m.Host, Writable: m.Writable})
 	}
@@ -43,6 +43,9 @@ func Run(x *engine.Execution, mod *wasmtime.Module) error {
 		return fmt.Errorf("%w: mounting the guest filesystem: %v", errs.Internal, err)
 	}
 	defer fsys.Close()
+	if s.Meter != nil {
+		fsys.SetMeter(s.Meter)
+	}
 	name := s.ScriptName
 	if name == "" {
 		name = "main.js"

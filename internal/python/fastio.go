@@ -2,6 +2,7 @@ package python
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/wasmsandbox/sandbox/internal/engine"
 	"github.com/wasmsandbox/sandbox/internal/wasmbin"
@@ -84,6 +85,31 @@ func fastStdio(m *wasmbin.Module) error {
 	}
 	if n, err := m.RedirectCalls(idx["fd_close"], closer, closer); err != nil || n == 0 {
 		return recipeErr("redirecting fd_close: %d calls, %v", n, err)
+	}
+	return nil
+}
+
+// hostFiles rewrites m so that its file calls (every fd_*, path_* and
+// sock_* function it imports from WASI) are imported from the engine's
+// own file system (engine.FSModule) under the same names: an execution of
+// the module runs with Spec.HostFS. Run after fastStdio, whose dispatcher
+// then falls back to the host's fd_write and fd_close.
+func hostFiles(m *wasmbin.Module) error {
+	n := 0
+	for i := range m.NumImportedFuncs {
+		im, ok := m.ImportedFunc(i)
+		if !ok || im.Module != "wasi_snapshot_preview1" {
+			continue
+		}
+		if strings.HasPrefix(im.Name, "fd_") || strings.HasPrefix(im.Name, "path_") || strings.HasPrefix(im.Name, "sock_") {
+			if err := m.RenameImport(i, engine.FSModule, im.Name); err != nil {
+				return fmt.Errorf("%w: %v", ErrRecipe, err)
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		return recipeErr("the module imports no file calls")
 	}
 	return nil
 }

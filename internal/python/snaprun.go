@@ -38,6 +38,7 @@ func Prepare(spec *engine.Spec) {
 	}
 	spec.MemoryBytes += StackBytes
 	spec.Snapshot = true
+	spec.HostFS = true
 }
 
 // runArgs is what the bootstrap's start() receives, as base64 of JSON.

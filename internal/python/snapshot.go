@@ -37,6 +37,10 @@ import (
 //     placeholders, whose addresses the snapshot exports as globals.
 //     The number of preopens also fixes the descriptor of the standard
 //     library that wasi-vfs serves right after them.
+//   - File calls: the snapshot imports every fd_*, path_* and sock_* call
+//     from the engine's own file system (hostFiles, engine.FSModule), which
+//     lays out its descriptors as wasmtime's WASI did at build time: 0-2
+//     the standard streams, then one preopened directory per slot.
 //   - The environment, argv and working directory: set by the bootstrap.
 //   - The C stack: moved to a region of StackBytes of its own above the
 //     captured memory, with every write of the stack pointer checked
@@ -54,7 +58,7 @@ var snapshotInit string
 
 // Transform names the snapshot recipe; change it whenever what a snapshot
 // holds or how it is laid out changes, so no stale build is reused.
-const Transform = "python-snapshot/14"
+const Transform = "python-snapshot/15+hostfs"
 
 const (
 	// Slots is the number of directories a snapshot's guest can be shown:
@@ -118,6 +122,9 @@ func BuildSnapshot(eng *engine.Engine, wasm []byte) ([]byte, error) {
 		return nil, err
 	}
 	if err := fastStdio(m); err != nil {
+		return nil, err
+	}
+	if err := hostFiles(m); err != nil {
 		return nil, err
 	}
 	l, err := snapshot.Build(m, image, snapshot.Options{StackPointer: f.stackPointer, StackBytes: StackBytes})

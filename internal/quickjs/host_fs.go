@@ -43,6 +43,9 @@ func (r *run) fsUpdate(op func(*vfs.FS) error) (int32, error) {
 	if err == nil {
 		err = op(fsys)
 	}
+	if errors.Is(err, vfs.ErrLimit) {
+		return 0, err // the guest is being stopped: trap it
+	}
 	if err != nil {
 		return r.fsFail(err)
 	}

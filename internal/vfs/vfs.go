@@ -14,6 +14,7 @@
 package vfs
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -41,7 +42,21 @@ type Mount struct {
 	Host string
 	// Writable allows the guest to create, modify and delete files below Guest.
 	Writable bool
+	// Metered says that changes below Guest are announced to the FS's
+	// Meter before they are made (see SetMeter).
+	Metered bool
 }
+
+// Meter is told what a change to a metered mount can add, before it is
+// made: an upper bound of its bytes and entries. It answers false when
+// the change must not be made (the caller then fails with ErrLimit).
+type Meter interface {
+	Add(bytes, entries int64) bool
+}
+
+// ErrLimit is the error of a change the Meter refused: the guest went
+// over a limit and is being stopped.
+var ErrLimit = errors.New("vfs: the workspace is over its limit")
 
 // Info describes a file or directory.
 type Info struct {
@@ -69,12 +84,26 @@ type mount struct {
 	guest    string
 	root     *os.Root
 	writable bool
+	metered  bool
 }
 
 // FS is a set of mounts. Its methods are safe for concurrent use.
 type FS struct {
 	mounts []*mount // sorted by descending guest path length
 	cwd    string
+	meter  Meter
+}
+
+// SetMeter makes m the meter of the metered mounts.
+func (f *FS) SetMeter(m Meter) { f.meter = m }
+
+// charge announces a change to t's mount that adds at most bytes bytes and
+// entries entries.
+func (f *FS) charge(t target, bytes, entries int64) error {
+	if !t.m.metered || f.meter == nil || f.meter.Add(bytes, entries) {
+		return nil
+	}
+	return ErrLimit
 }
 
 // New opens every mount's host directory with os.OpenRoot. Guest paths must
@@ -98,7 +127,7 @@ func New(mounts []Mount) (*FS, error) {
 			f.Close()
 			return nil, fmt.Errorf("vfs: mount %s: %w", g, err)
 		}
-		f.mounts = append(f.mounts, &mount{guest: g, root: r, writable: m.Writable})
+		f.mounts = append(f.mounts, &mount{guest: g, root: r, writable: m.Writable, metered: m.Metered})
 	}
 	sort.SliceStable(f.mounts, func(i, j int) bool { return len(f.mounts[i].guest) > len(f.mounts[j].guest) })
 	return f, nil

@@ -2,6 +2,7 @@ package vfs
 
 import (
 	"os"
+	"strings"
 )
 
 // The operations that change the file system: WriteFile, Mkdir, Remove
@@ -19,6 +20,10 @@ func (f *FS) WriteFile(p string, data []byte, append bool) error {
 	}
 	if t.rel == "." {
 		return &Error{Code: "EISDIR", Op: "open", Path: t.guest}
+	}
+	// The file may be new, and an overwrite counts in full.
+	if err := f.charge(t, int64(len(data)), 1); err != nil {
+		return err
 	}
 	flag := os.O_WRONLY | os.O_CREATE
 	if append {
@@ -52,6 +57,9 @@ func (f *FS) Mkdir(p string, recursive bool) error {
 		return &Error{Code: "EEXIST", Op: "mkdir", Path: t.guest}
 	}
 	if err := f.writable("mkdir", t); err != nil {
+		return err
+	}
+	if err := f.charge(t, 0, int64(strings.Count(t.rel, "/")+1)); err != nil {
 		return err
 	}
 	if recursive {

@@ -250,19 +250,39 @@ func Size(dir string) (int64, error) {
 // stops the guest once the workspace is over its byte limit or MaxEntries,
 // or cannot be measured.
 type Watchdog struct {
-	done chan struct{}
-	wg   sync.WaitGroup
-	// use is what stopped the guest.
-	use Use
+	done  chan struct{}
+	wg    sync.WaitGroup
+	dir   string
+	limit int64
+	stop  func()
+	// mu guards use, what stopped the guest, and once it is set, stopped.
+	mu      sync.Mutex
+	use     Use
+	stopped bool
+}
+
+// found records use as what stopped the guest and stops it, unless it was
+// stopped already.
+func (w *Watchdog) found(use Use) {
+	w.mu.Lock()
+	first := !w.stopped
+	if first {
+		w.stopped, w.use = true, use
+	}
+	w.mu.Unlock()
+	if first {
+		w.stop()
+	}
 }
 
 // Watch starts a watchdog over dir with a limit of limit bytes; stop is
-// called (once, from the watchdog's goroutine) when it finds dir over. A
+// called once, from the watchdog's goroutine or from a Meter's caller,
+// when either finds dir over. A
 // session's state stage, when stage is not empty, is watched too, against
 // its own limit of stageLimit bytes (it holds the saved globals, which are
 // not the workspace's).
 func Watch(dir string, limit int64, stage string, stageLimit int64, stop func()) *Watchdog {
-	w := &Watchdog{done: make(chan struct{})}
+	w := &Watchdog{done: make(chan struct{}), dir: dir, limit: limit, stop: stop}
 	w.wg.Go(func() {
 		pause := WatchInterval
 		t := time.NewTimer(pause)
@@ -306,8 +326,7 @@ func Watch(dir string, limit int64, stage string, stageLimit int64, stop func())
 					return // the guest has ended: the caller measures again
 				default:
 				}
-				w.use = use
-				stop()
+				w.found(use)
 				return
 			}
 			pause = max(WatchInterval, watchPauseFactor*time.Since(began))
@@ -322,5 +341,7 @@ func Watch(dir string, limit int64, stage string, stageLimit int64, stop func())
 func (w *Watchdog) Stop() Use {
 	close(w.done)
 	w.wg.Wait()
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	return w.use
 }
