@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +22,9 @@ const tempPrefix = "wasmsandbox-ws-"
 // lockSuffix ends the name of a temporary workspace's lock file.
 const lockSuffix = ".lock"
 
+// newSuffix ends the name of a lock file while NewTemp sets it up.
+const newSuffix = ".new"
+
 // staleAge is how old a temporary workspace without a lock file (one whose
 // process died between making the two) must be before CleanTemps removes it.
 const staleAge = time.Hour
@@ -31,24 +35,33 @@ func NewTemp(dir string) (string, func(), error) {
 	if dir == "" {
 		dir = os.TempDir()
 	}
-	lock, err := os.CreateTemp(dir, tempPrefix+"*"+lockSuffix)
+	// The lock file is made and locked under a name CleanTemps leaves
+	// alone (newSuffix), and takes its own name only once it is held and
+	// its workspace exists: a cleaner never sees it unheld.
+	lock, err := os.CreateTemp(dir, tempPrefix+"*"+lockSuffix+newSuffix)
 	if err != nil {
 		return "", nil, err
 	}
-	if !holdLock(lock) {
-		lock.Close()
-		os.Remove(lock.Name())
-		return "", nil, os.ErrDeadlineExceeded
-	}
-	ws := strings.TrimSuffix(lock.Name(), lockSuffix)
-	if err := os.Mkdir(ws, 0o700); err != nil {
+	fail := func(err error) (string, func(), error) {
 		lock.Close()
 		os.Remove(lock.Name())
 		return "", nil, err
 	}
+	if !holdLock(lock) {
+		return fail(fmt.Errorf("locking %s: another process holds a lock on a file just made", lock.Name()))
+	}
+	name := strings.TrimSuffix(lock.Name(), newSuffix)
+	ws := strings.TrimSuffix(name, lockSuffix)
+	if err := os.Mkdir(ws, 0o700); err != nil {
+		return fail(err)
+	}
+	if err := os.Rename(lock.Name(), name); err != nil {
+		os.Remove(ws)
+		return fail(err)
+	}
 	return ws, func() {
 		os.RemoveAll(ws)
-		os.Remove(lock.Name())
+		os.Remove(name)
 		lock.Close()
 	}, nil
 }
@@ -79,6 +92,13 @@ func CleanTemps(dir string) int {
 			continue
 		}
 		path := filepath.Join(dir, name)
+		if strings.HasSuffix(name, newSuffix) {
+			// A lock file being set up; its process died if it is old.
+			if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > staleAge {
+				os.Remove(path)
+			}
+			continue
+		}
 		if !locks[name] {
 			// No lock file: made by a process that died before it had one
 			// (or by an older version); give a live one time to finish.

@@ -69,3 +69,40 @@ func waitHeld(t *testing.T, name string) {
 	}
 	t.Fatal("the child never took the lock")
 }
+
+// Making temporary workspaces while another process cleans never fails and
+// never loses one: the cleaner only sees lock files that are held.
+func TestNewTempRacesWithCleanTemps(t *testing.T) {
+	if !canLock {
+		t.Skip("no flock here")
+	}
+	dir := t.TempDir()
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				CleanTemps(dir)
+			}
+		}
+	}()
+	for i := range 2000 {
+		ws, release, err := NewTemp(dir)
+		if err != nil {
+			t.Fatalf("NewTemp %d: %v", i, err)
+		}
+		if fi, err := os.Stat(ws); err != nil || !fi.IsDir() {
+			t.Fatalf("workspace %d vanished: %v", i, err)
+		}
+		release()
+	}
+	close(stop)
+	<-done
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Fatalf("left %d entries", len(ents))
+	}
+}
