@@ -241,3 +241,23 @@ except OSError as e:
 		t.Fatalf("stdout %q", res.Stdout)
 	}
 }
+
+// WithScriptName runs Python code as that file of the workspace, as
+// `python tool.py` would: __file__, sys.argv[0] and tracebacks.
+func TestPythonScriptName(t *testing.T) {
+	code := "import sys, pathlib\nprint(__file__, sys.argv, pathlib.Path(__file__).parent)\n1/0"
+	for _, p := range []Policy{{}, coldPython} {
+		res := run(t, newSandbox(t, Python, p, WithScriptName("tool.py"), WithArgs("x")), code)
+		wantOutcome(t, res, OutcomeGuestError)
+		if want := "/app/tool.py ['tool.py', 'x'] /app\n"; res.Stdout != want {
+			t.Errorf("stdout %q, want %q", res.Stdout, want)
+		}
+		if !strings.Contains(res.Stderr, `File "/app/tool.py", line 3`) {
+			t.Errorf("traceback %q", res.Stderr)
+		}
+	}
+	res := run(t, newSandbox(t, Python, Policy{}), "import sys\nprint(sys.argv, '__file__' in globals())")
+	if res.Stdout != "['-c'] False\n" {
+		t.Errorf("without a script name: %q", res.Stdout)
+	}
+}

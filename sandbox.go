@@ -154,12 +154,15 @@ func WithArgs(args ...string) Option {
 	return func(o *options) { o.args = append([]string(nil), args...) }
 }
 
-// WithScriptName names the JavaScript program's file: the code runs as
-// <guest workspace>/name, which is then its __filename,
-// the directory its __dirname, and process.argv[1], as when Node runs that
-// file; stack traces name it name. The default is "main.js". name must be a
-// plain file name (no '/', at most 255 bytes). The CLI passes the base name
-// of the FILE it runs. Python code is always main.py and ignores it.
+// WithScriptName names the program's file, as when Python or Node runs
+// that file in the workspace. For Python, __file__ is
+// <guest workspace>/name (tracebacks name that path) and sys.argv[0] is
+// name; the default is tracebacks naming "main.py" and no __file__. For
+// JavaScript, the code runs as <guest workspace>/name, which is then its
+// __filename, the directory its __dirname, and process.argv[1]; stack
+// traces name it name; the default is "main.js". name must be a plain file
+// name (no '/', at most 255 bytes). The CLI passes the base name of the
+// FILE it runs.
 func WithScriptName(name string) Option { return func(o *options) { o.scriptName = name } }
 
 // WithEnv adds env to the guest's environment in every Execute, over the

@@ -202,7 +202,7 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		sandbox.WithEnv(progEnv),
 	}
 	if source != "" && source != "-" {
-		// A JavaScript program runs as its own file name in the workspace.
+		// A program runs as its own file name in the workspace.
 		opts = append(opts, sandbox.WithScriptName(filepath.Base(source)))
 	}
 	if sess != nil {

@@ -49,8 +49,8 @@ type Spec struct {
 	// Args are the program's arguments (Python's sys.argv[1:],
 	// JavaScript's process.argv[2:]).
 	Args []string
-	// ScriptName is the file name the JavaScript program runs as, in the
-	// guest workspace ("main.js" when empty).
+	// ScriptName is the file name the program runs as, in the guest
+	// workspace (JavaScript: "main.js" when empty; Python: no __file__).
 	ScriptName string
 	// Globals, when not nil, carries a session's saved globals in and out.
 	Globals *Globals

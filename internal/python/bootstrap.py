@@ -9,7 +9,7 @@
 # __wasmsandbox_run.
 
 
-def __wasmsandbox_run(src, workspace, persist_code=None, stage=None, limit=0, want_value=False):
+def __wasmsandbox_run(src, workspace, persist_code=None, stage=None, limit=0, want_value=False, script=None):
     # Returns, when want_value, the repr of the value of the code's last
     # statement if that is an expression whose value is not None (what a
     # REPL shows), else None.
@@ -30,6 +30,11 @@ def __wasmsandbox_run(src, workspace, persist_code=None, stage=None, limit=0, wa
     sys.path.insert(0, workspace)
     name = "main.py"
     main = sys.modules["__main__"].__dict__
+    if script:
+        # Like `python script.py` run in the workspace: __file__ and the
+        # traceback name the script's absolute path, sys.argv[0] its name.
+        name = main["__file__"] = workspace.rstrip("/") + "/" + script
+        sys.argv[0] = script
     if persist:
         persist["restore"](main)
     value = None
@@ -77,15 +82,20 @@ def __wasmsandbox_main():
     # and compiling the raw bytes honours a PEP 263 coding line like a file.
     src = binascii.a2b_base64(sys.argv.pop(1))
     workspace = sys.argv.pop(1)
+    # A program run as a named file appends the flag and the name.
+    script = None
+    if len(sys.argv) >= 3 and sys.argv[1] == "--wasmsandbox-script":
+        script = sys.argv[2]
+        del sys.argv[1:3]
     # A session with auto_persist_globals appends: the flag, the source of
     # persist.py, the state directory and the state size limit.
     if len(sys.argv) >= 5 and sys.argv[1] == "--wasmsandbox-persist":
         code = compile(sys.argv[2], "<wasmsandbox-persist>", "exec")
         stage, limit = sys.argv[3], int(sys.argv[4])
         del sys.argv[1:5]
-        run(src, workspace, code, stage, limit)
+        run(src, workspace, code, stage, limit, script=script)
     else:
-        run(src, workspace)
+        run(src, workspace, script=script)
 
 
 if __name__ == "__main__":

@@ -53,6 +53,9 @@ const StateGuestDir = "/.wasmsandbox-state"
 func FullArgv(base []string, spec *engine.Spec) []string {
 	out := append([]string(nil), base...)
 	out = append(out, "-c", compatSource+"\n"+bootstrap, base64.StdEncoding.EncodeToString([]byte(spec.Code)), spec.GuestWorkspace)
+	if spec.ScriptName != "" {
+		out = append(out, "--wasmsandbox-script", spec.ScriptName)
+	}
 	if g := spec.Globals; g != nil {
 		out = append(out, "--wasmsandbox-persist", persistSource, StateGuestDir, strconv.FormatInt(g.Max, 10))
 	}

@@ -48,6 +48,7 @@ type runArgs struct {
 	Env       map[string]string `json:"env"`
 	Args      []string          `json:"args,omitempty"`
 	Stage     *string           `json:"stage,omitempty"`
+	Script    string            `json:"script,omitempty"`
 	Limit     int64             `json:"limit,omitempty"`
 }
 
@@ -87,7 +88,7 @@ func RunSnapshot(x *engine.Execution, mod *wasmtime.Module) error {
 		}
 	}
 
-	a := runArgs{Code: base64.StdEncoding.EncodeToString([]byte(s.Code)), Workspace: s.GuestWorkspace, Env: s.Env, Args: s.Args}
+	a := runArgs{Code: base64.StdEncoding.EncodeToString([]byte(s.Code)), Workspace: s.GuestWorkspace, Env: s.Env, Args: s.Args, Script: s.ScriptName}
 	if g := s.Globals; g != nil {
 		stage := StateGuestDir
 		a.Stage, a.Limit = &stage, g.Max
