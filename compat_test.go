@@ -33,7 +33,7 @@ async def main():
     async with lock, sem:
         ev.set()
     await ev.wait()
-    x = await asyncio.wait_for(work(3), 1)
+    x = await asyncio.wait_for(work(3), 1) + await asyncio.to_thread(sum, [0])
     done = [await f for f in asyncio.as_completed([work(1), work(2)])]
     try:
         await asyncio.wait_for(asyncio.sleep(10), 0.05)
@@ -77,20 +77,29 @@ except RuntimeError as e:
 }
 
 func TestPythonNetworkSaysItIsDisabled(t *testing.T) {
-	res := run(t, newSandbox(t, Python, Policy{}), `import socket, urllib.request, http.client
+	for _, p := range []Policy{{}, coldPython} {
+		res := run(t, newSandbox(t, Python, p), `import socket, urllib.request, http.client
 for name, f in [("getaddrinfo", lambda: socket.getaddrinfo("example.com", 80)),
                 ("urlopen", lambda: urllib.request.urlopen("http://example.com", timeout=1)),
+                ("urlopen https", lambda: urllib.request.urlopen("https://example.com", timeout=1)),
                 ("http.client", lambda: http.client.HTTPConnection("example.com").request("GET", "/")),
+                ("https.client", lambda: http.client.HTTPSConnection("example.com").request("GET", "/")),
                 ("connect", lambda: socket.socket().connect(("1.2.3.4", 80)))]:
     try:
         f()
         print(name, "connected?!")
     except OSError as e:
-        print(name, "network access is disabled" in str(e))`)
-	wantOutcome(t, res, OutcomeOK)
-	for _, line := range strings.Split(strings.TrimSpace(res.Stdout), "\n") {
-		if !strings.HasSuffix(line, " True") {
-			t.Fatalf("stdout %q", res.Stdout)
+        print(name, "network access is disabled" in str(e))
+socket.socket()`)
+		wantOutcome(t, res, OutcomeGuestError)
+		lines := strings.Split(strings.TrimSpace(res.Stdout), "\n")
+		for _, line := range lines {
+			if !strings.HasSuffix(line, " True") {
+				t.Fatalf("stdout %q", res.Stdout)
+			}
+		}
+		if len(lines) != 6 || res.Error != "exit code 1: socket.NetworkDisabledError: network access is disabled in this sandbox" {
+			t.Fatalf("stdout %q, error %q", res.Stdout, res.Error)
 		}
 	}
 }

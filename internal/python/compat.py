@@ -60,13 +60,14 @@ def __wasmsandbox_compat(fix_loaded=False):
     def fix_socket(socket):
         # Network: there is none. Every way to open a connection raises an
         # OSError that says so.
-        import errno
-
         class NetworkDisabledError(PermissionError):
-            pass
+            """Raised by every attempt to use the network in this sandbox."""
+
+        NetworkDisabledError.__module__ = "socket"
+        NetworkDisabledError.__qualname__ = "NetworkDisabledError"
 
         def no_network(*args, **kwargs):
-            raise NetworkDisabledError(errno.EACCES, "network access is disabled in this sandbox")
+            raise NetworkDisabledError("network access is disabled in this sandbox")
 
         socket.NetworkDisabledError = NetworkDisabledError
         for name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr",
@@ -93,6 +94,14 @@ def __wasmsandbox_compat(fix_loaded=False):
             def add_signal_handler(self, sig, callback, *args):
                 raise NotImplementedError("signals are not available in this sandbox")
 
+            async def shutdown_default_executor(self, timeout=None):
+                # asyncio.run calls this on the way out; the default
+                # executor runs its work inline, so there is no thread to
+                # wait for.
+                self._executor_shutdown_called = True
+                if self._default_executor is not None:
+                    self._default_executor.shutdown(wait=True)
+
         class Policy(unix_events.DefaultEventLoopPolicy):
             _loop_factory = Loop
 
@@ -100,6 +109,53 @@ def __wasmsandbox_compat(fix_loaded=False):
         asyncio.DefaultEventLoopPolicy = Policy
         events._event_loop_policy = None
         asyncio.set_event_loop_policy(Policy())
+
+    def fix_http_client(client):
+        # Without OpenSSL there is no HTTPSConnection; this one exists so
+        # that https code fails where http code does, on connecting,
+        # with the network error.
+        if hasattr(client, "HTTPSConnection"):
+            return
+
+        class HTTPSConnection(client.HTTPConnection):
+            default_port = client.HTTPS_PORT
+
+            def __init__(self, host, port=None, *, context=None, **kwargs):
+                super().__init__(host, port, **kwargs)
+
+        HTTPSConnection.__module__ = client.__name__
+        HTTPSConnection.__qualname__ = "HTTPSConnection"
+        client.HTTPSConnection = HTTPSConnection
+        client._create_https_context = lambda http_version: None
+
+    def fix_urllib_request(request):
+        # urllib.request defines its HTTPS handler only when http.client
+        # has HTTPSConnection at import time.
+        import http.client
+        if hasattr(request, "HTTPSHandler"):
+            return
+
+        class HTTPSHandler(request.AbstractHTTPHandler):
+            def __init__(self, debuglevel=None, context=None, check_hostname=None):
+                super().__init__(debuglevel)
+
+            def https_open(self, req):
+                return self.do_open(http.client.HTTPSConnection, req)
+
+            https_request = request.AbstractHTTPHandler.do_request_
+
+        HTTPSHandler.__module__ = request.__name__
+        HTTPSHandler.__qualname__ = "HTTPSHandler"
+        request.HTTPSHandler = HTTPSHandler
+        build_opener = request.build_opener
+
+        def build_opener_with_https(*handlers):
+            opener = build_opener(*handlers)
+            if not any(isinstance(h, HTTPSHandler) for h in opener.handlers):
+                opener.add_handler(HTTPSHandler())
+            return opener
+
+        request.build_opener = build_opener_with_https
 
     def fix_hashlib(hashlib):
         # The build has no OpenSSL, so pbkdf2_hmac is missing; this is the
@@ -169,7 +225,8 @@ def __wasmsandbox_compat(fix_loaded=False):
                 f.__code__ = fix_code(f.__code__)
 
     fixes = {"threading": fix_threading, "concurrent.futures": fix_futures, "socket": fix_socket,
-             "asyncio": fix_asyncio, "hashlib": fix_hashlib}
+             "asyncio": fix_asyncio, "hashlib": fix_hashlib, "http.client": fix_http_client,
+             "urllib.request": fix_urllib_request}
 
     class Loader:
         # Runs a module's own loader, then its fix.
