@@ -296,16 +296,21 @@ func (s *server) run(ctx context.Context, sb sandbox.Sandbox, code string) (*san
 		return nil, errCancelled
 	}
 	defer release()
+	done := s.metrics.executionStarted(sb.Runtime())
 	res, err := sb.Execute(ctx, code)
 	if err != nil {
 		switch {
 		case errors.Is(err, sandbox.ErrCodeTooLarge):
+			done(nil, err)
 			return nil, argError("code", "%v", err)
 		case errors.Is(err, sandbox.ErrCancelled) || ctx.Err() != nil:
+			done(nil, errCancelled)
 			return nil, errCancelled
 		}
+		done(nil, err)
 		return nil, err
 	}
+	done(res, nil)
 	if !res.Success {
 		return res, &failure{hint: s.hint(res, sb.Policy())}
 	}

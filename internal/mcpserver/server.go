@@ -136,6 +136,12 @@ type server struct {
 
 	pruneMu   sync.Mutex
 	lastPrune time.Time
+
+	// metrics are the Prometheus metrics (nil: none, as over stdio).
+	metrics *metrics
+	// maxSessionsPerClient caps the sessions one client (token) may own
+	// (0: only MaxSessions applies).
+	maxSessionsPerClient int
 }
 
 // New returns an MCP server that offers the sandbox tools under cfg. It
