@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
@@ -98,6 +99,8 @@ type httpServer struct {
 	// requests maps requestHeader values to the contexts of their HTTP
 	// requests.
 	requests sync.Map
+	// posts counts the POST requests in flight.
+	posts atomic.Int64
 }
 
 // IsLoopback reports whether addr (host:port) listens only on a loopback
@@ -275,6 +278,8 @@ func (h *httpServer) limit(next http.Handler) http.Handler {
 		}
 		r.Header.Del(requestHeader)
 		if r.Method == http.MethodPost {
+			h.posts.Add(1)
+			defer h.posts.Add(-1)
 			key := rand.Text()
 			h.requests.Store(key, r.Context())
 			defer h.requests.Delete(key)

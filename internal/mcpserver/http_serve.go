@@ -57,11 +57,13 @@ func (h *httpServer) serve(ctx context.Context, ln net.Listener) error {
 		h.s.log.Warn("grace period over: cancelling the calls still in flight", "calls_in_flight", h.gate.inflight())
 	}
 	hardStop()
-	// The calls were cancelled; give their answers a moment to go out.
-	select {
-	case <-idle:
-	case <-time.After(5 * time.Second):
-	}
+	// Let the answers go out (cancelled calls end at once) before the
+	// connections close.
+	h.waitPosts(5 * time.Second)
+	// Closing an MCP session ends its client's event stream, which some
+	// clients treat as the end of the connection: give them a moment to
+	// read the answers just written first.
+	time.Sleep(250 * time.Millisecond)
 	for ss := range h.mcp.Sessions() {
 		ss.Close()
 	}
@@ -75,6 +77,14 @@ func (h *httpServer) serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	return nil
+}
+
+// waitPosts waits until no POST request is in flight, or for at most d.
+func (h *httpServer) waitPosts(d time.Duration) {
+	deadline := time.Now().Add(d)
+	for h.posts.Load() > 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // forgetLoop drops the limiter state of clients idle for ten minutes.
