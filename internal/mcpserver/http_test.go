@@ -370,8 +370,8 @@ func TestHTTPTokenLimits(t *testing.T) {
 
 		m := ts.metricsText(t)
 		for series, want := range map[string]float64{
-			`wasmsandbox_rejected_total{reason="concurrency_limit"}`: 1,
-			`wasmsandbox_rejected_total{reason="session_limit"}`:     1,
+			`wasmsandbox_rejected_total{reason="concurrency_limit"}`:             1,
+			`wasmsandbox_rejected_total{reason="session_limit"}`:                 1,
 			`wasmsandbox_executions_total{outcome="cancelled",runtime="python"}`: 1,
 		} {
 			if got := metric(m, series); got != want {
@@ -425,18 +425,18 @@ func TestHTTPMetricsAfterRuns(t *testing.T) {
 
 	m := ts.metricsText(t)
 	for series, want := range map[string]float64{
-		`wasmsandbox_executions_total{outcome="ok",runtime="python"}`:          2,
-		`wasmsandbox_executions_total{outcome="out_of_fuel",runtime="python"}`: 1,
-		`wasmsandbox_executions_total{outcome="guest_error",runtime="python"}`: 1,
-		`wasmsandbox_executions_total{outcome="timeout",runtime="python"}`:     0,
-		`wasmsandbox_execution_duration_seconds_count{runtime="python"}`:       4,
-		`wasmsandbox_execution_fuel_count{runtime="python"}`:                   4,
-		`wasmsandbox_active_executions`:                                        0,
-		`wasmsandbox_sessions`:                                                 1,
-		`wasmsandbox_mcp_sessions`:                                             1,
-		`wasmsandbox_tool_calls_total{result="ok",tool="execute_code"}`:        2,
+		`wasmsandbox_executions_total{outcome="ok",runtime="python"}`:           2,
+		`wasmsandbox_executions_total{outcome="out_of_fuel",runtime="python"}`:  1,
+		`wasmsandbox_executions_total{outcome="guest_error",runtime="python"}`:  1,
+		`wasmsandbox_executions_total{outcome="timeout",runtime="python"}`:      0,
+		`wasmsandbox_execution_duration_seconds_count{runtime="python"}`:        4,
+		`wasmsandbox_execution_fuel_count{runtime="python"}`:                    4,
+		`wasmsandbox_active_executions`:                                         0,
+		`wasmsandbox_sessions`:                                                  1,
+		`wasmsandbox_mcp_sessions`:                                              1,
+		`wasmsandbox_tool_calls_total{result="ok",tool="execute_code"}`:         2,
 		`wasmsandbox_tool_calls_total{result="tool_error",tool="execute_code"}`: 2,
-		`wasmsandbox_rejected_total{reason="rate_limited"}`:                    0,
+		`wasmsandbox_rejected_total{reason="rate_limited"}`:                     0,
 	} {
 		if got := metric(m, series); got != want {
 			t.Errorf("%s = %v, want %v", series, got, want)
