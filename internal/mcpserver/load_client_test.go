@@ -173,7 +173,7 @@ func (c *loadClient) expect(kind, tool string, args map[string]any, want answerC
 			continue
 		case res.IsError && strings.Contains(text(res), "shutting down"):
 			c.lt.explain("refused while shutting down, retried")
-			time.Sleep(100 * time.Millisecond)
+			time.Sleep(500 * time.Millisecond)
 			continue
 		}
 		if err := want(res); err != nil {

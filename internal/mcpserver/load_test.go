@@ -208,16 +208,19 @@ func (lt *loadTest) stop() {
 		lt.outcomes = map[string]float64{}
 	}
 	for _, mf := range mfs {
-		if mf.GetName() != "wasmsandbox_executions_total" {
+		name, ok := map[string]string{"wasmsandbox_executions_total": "execution", "wasmsandbox_tool_calls_total": "call"}[mf.GetName()]
+		if !ok {
 			continue
 		}
 		for _, m := range mf.GetMetric() {
-			key := ""
+			key := name
 			for _, l := range m.GetLabel() {
-				key += l.GetValue() + "/"
+				if l.GetName() != "tool" {
+					key += " " + l.GetValue()
+				}
 			}
 			if v := m.GetCounter().GetValue(); v > 0 {
-				lt.outcomes[strings.TrimSuffix(key, "/")] += v
+				lt.outcomes[key] += v
 			}
 		}
 	}
@@ -290,7 +293,7 @@ func (lt *loadTest) report(w *os.File, nClients, nCalls int, elapsed, downtime t
 	fmt.Fprintf(w, "  latency: p50 %v  p95 %v  p99 %v  max %v\n", pct(.50).Round(time.Millisecond), pct(.95).Round(time.Millisecond), pct(.99).Round(time.Millisecond), pct(1).Round(time.Millisecond))
 	fmt.Fprintf(w, "  restart (graceful stop + start on the same address): %v\n", downtime.Round(time.Millisecond))
 	fmt.Fprintf(w, "  calls by kind: %v\n", lt.kinds)
-	fmt.Fprintf(w, "  executions the servers counted (outcome/runtime): %v\n", lt.outcomes)
+	fmt.Fprintf(w, "  the servers counted (executions by outcome and runtime, tool calls by result): %v\n", lt.outcomes)
 	fmt.Fprintf(w, "  explained retries and disconnects: %v\n", lt.explained)
 	fmt.Fprintf(w, "  unexplained failures: %d\n", len(lt.unexplained))
 	fmt.Fprintf(w, "  RSS: before %d MiB, after the clients %d MiB, after the server stopped %d MiB\n", before.rssKiB>>10, afterClients.rssKiB>>10, afterStop.rssKiB>>10)
