@@ -185,6 +185,7 @@ func newHTTPServer(cfg Config, hc HTTPConfig) (*httpServer, error) {
 		if h.tokens, err = newTokenSet(hc.Tokens); err != nil {
 			return nil, err
 		}
+		h.hc.Tokens = nil // kept as hashes only
 	}
 	h.mcp = s.mcpServer()
 	h.tools = toolNames
