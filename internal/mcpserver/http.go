@@ -24,8 +24,11 @@ const (
 	DefaultTokenBurst       = 40
 	DefaultShutdownGrace    = 30 * time.Second
 	DefaultIdleTimeout      = 30 * time.Minute
-	DefaultReadHeaderTimout = 10 * time.Second
 )
+
+// readHeaderTimeout bounds how long a client may take to send the headers
+// of a request.
+const readHeaderTimeout = 10 * time.Second
 
 // ErrNoTokens is the error of ListenAndServe on an address other hosts can
 // reach when no bearer token is configured.
@@ -211,6 +214,13 @@ func (h *httpServer) handler() http.Handler {
 		Logger:              h.s.log,
 		SessionTimeout:      h.hc.IdleTimeout,
 		MaxRequestBodyBytes: h.hc.MaxBodyBytes,
+		// The SDK refuses a request to a loopback listener whose Host is
+		// not a loopback name, against DNS rebinding: a web page that
+		// rebinds its name to 127.0.0.1 could otherwise reach a server
+		// without tokens. With tokens it could not authenticate anyway,
+		// and a reverse proxy on the same host that forwards the public
+		// Host must work.
+		DisableLocalhostProtection: h.tokens != nil,
 	})
 	var authed http.Handler
 	if h.tokens != nil {
@@ -219,7 +229,9 @@ func (h *httpServer) handler() http.Handler {
 		authed = h.limit(streamable)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/mcp", h.admit(authed))
+	// Browsers' cross-site requests (Sec-Fetch-Site, Origin) are refused:
+	// MCP clients are programs, not web pages.
+	mux.Handle("/mcp", h.admit(http.NewCrossOriginProtection().Handler(authed)))
 	mux.HandleFunc("GET /healthz", h.healthz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(h.s.metrics.reg, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(h.s.log.Handler(), slog.LevelWarn)}))
 	return h.accessLog(mux)

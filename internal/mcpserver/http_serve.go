@@ -24,7 +24,7 @@ func (h *httpServer) serve(ctx context.Context, ln net.Listener) error {
 
 	srv := &http.Server{
 		Handler:           h.handler(),
-		ReadHeaderTimeout: DefaultReadHeaderTimout,
+		ReadHeaderTimeout: readHeaderTimeout,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(h.s.log.Handler(), slog.LevelDebug),

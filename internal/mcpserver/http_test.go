@@ -570,3 +570,49 @@ func TestHTTPClientGoneStopsItsExecution(t *testing.T) {
 
 // longTimeout lets an endless loop run until the test stops it.
 var longTimeout = sandbox.Policy{Timeout: 10 * time.Minute}
+
+// Web pages cannot call the server: cross-site browser requests are
+// refused, and without tokens so are requests for another host name (DNS
+// rebinding). With tokens, a proxy may forward its public Host.
+func TestHTTPBrowsersAndHosts(t *testing.T) {
+	t.Parallel()
+	send := func(ts *testHTTP, token string, edit func(r *http.Request)) int {
+		req, _ := http.NewRequest(http.MethodPost, ts.url+"/mcp", strings.NewReader(initializeMsg))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		edit(req)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	crossSite := func(r *http.Request) {
+		r.Header.Set("Origin", "https://evil.example")
+		r.Header.Set("Sec-Fetch-Site", "cross-site")
+	}
+	otherHost := func(r *http.Request) { r.Host = "sandbox.example.com" }
+
+	anon := startHTTP(t, Config{}, HTTPConfig{})
+	if got := send(anon, "", func(*http.Request) {}); got != http.StatusOK {
+		t.Errorf("without tokens, a loopback client: %d, want 200", got)
+	}
+	if got := send(anon, "", crossSite); got != http.StatusForbidden {
+		t.Errorf("without tokens, a cross-site browser request: %d, want 403", got)
+	}
+	if got := send(anon, "", otherHost); got != http.StatusForbidden {
+		t.Errorf("without tokens, Host %q: %d, want 403", "sandbox.example.com", got)
+	}
+
+	authed := startHTTP(t, Config{}, HTTPConfig{Tokens: []string{tokenA}})
+	if got := send(authed, tokenA, crossSite); got != http.StatusForbidden {
+		t.Errorf("with a token, a cross-site browser request: %d, want 403", got)
+	}
+	if got := send(authed, tokenA, otherHost); got != http.StatusOK {
+		t.Errorf("with a token, Host %q (a reverse proxy): %d, want 200", "sandbox.example.com", got)
+	}
+}
