@@ -20,10 +20,10 @@ import (
 
 // Defaults for the zero fields of HTTPConfig.
 const (
-	DefaultTokenRate        = 20.0
-	DefaultTokenBurst       = 40
-	DefaultShutdownGrace    = 30 * time.Second
-	DefaultIdleTimeout      = 30 * time.Minute
+	DefaultTokenRate     = 20.0
+	DefaultTokenBurst    = 40
+	DefaultShutdownGrace = 30 * time.Second
+	DefaultIdleTimeout   = 30 * time.Minute
 )
 
 // readHeaderTimeout bounds how long a client may take to send the headers
