@@ -187,7 +187,8 @@ func (st *SessionStore) sessionDir(id string) (string, error) {
 
 // Create makes a new session. Its ID is cfg.ID (ErrInvalidSessionID when
 // malformed, ErrSessionExists when taken) or a new UUID. The policy is
-// validated (ErrInvalidPolicy) and stored with the session.
+// validated (ErrInvalidPolicy) and stored with the session, as is the
+// owner (ErrSessionConflict when longer than MaxSessionOwnerLen).
 func (st *SessionStore) Create(ctx context.Context, cfg SessionConfig) (*Session, error) {
 	id := cfg.ID
 	if id == "" {
