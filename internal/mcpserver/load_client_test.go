@@ -3,6 +3,7 @@ package mcpserver
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -161,7 +162,7 @@ func (c *loadClient) expect(kind, tool string, args map[string]any, want answerC
 			time.Sleep(time.Second)
 			continue
 		case err != nil && restart:
-			c.lt.explain("call retried across the restart")
+			c.lt.explain("call retried across the restart: " + restartError(err))
 			c.connect()
 			continue
 		case err != nil:
@@ -212,7 +213,7 @@ func (c *loadClient) run(n int) {
 			}
 		case k == 1 && c.session != "":
 			c.expect("write_file", "write_file", map[string]any{"session_id": c.session, "path": "data.txt", "content": c.data()}, wantText("bytes_written"))
-		case k == n/2 && c.id%10 == 3:
+		case k == n/4 && c.id%10 == 3:
 			c.disconnectMidCall(c.id%20 == 3)
 		default:
 			c.step(k, lang)
@@ -287,4 +288,23 @@ func (c *loadClient) disconnectMidCall(polite bool) {
 	}
 	cancel()
 	c.connect()
+}
+
+// restartError classifies an error a call met because the server
+// restarted.
+func restartError(err error) string {
+	msg := err.Error()
+	switch {
+	case errors.Is(err, mcp.ErrSessionMissing) || strings.Contains(msg, "session not found"):
+		return "its MCP session was on the old server (404)"
+	case strings.Contains(msg, "connection refused"):
+		return "no server listening (connection refused)"
+	case strings.Contains(msg, "Service Unavailable"):
+		return "503 while shutting down"
+	case strings.Contains(msg, "client is closing") || strings.Contains(msg, "connection closed"):
+		return "its connection was closed by the shutdown"
+	case strings.HasSuffix(msg, "EOF"):
+		return "its idle keep-alive connection was closed by the shutdown (EOF)"
+	}
+	return "other: " + msg
 }

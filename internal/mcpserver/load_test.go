@@ -28,9 +28,9 @@ import (
 // 50 MCP clients (WASMSANDBOX_LOAD_CLIENTS), 5 per token, make 20 calls
 // each (WASMSANDBOX_LOAD_CALLS) over loopback: ordinary Python and
 // JavaScript runs, runs that hit the fuel, memory and time limits, and
-// session file operations. Some clients drop their connection in the
-// middle of a call, politely (cancel) or not (the TCP connections are
-// closed). Half-way through, the server is stopped gracefully and another
+// session file operations. A quarter of the way through, one client in
+// ten leaves in the middle of a call, politely (it cancels) or not (its
+// TCP connections are closed), and reconnects. Half-way through, the server is stopped gracefully and another
 // one started on the same address and session directory: clients
 // reconnect, and their sessions, on disk, must still hold their files.
 // Every answer is checked; a failure the test cannot explain (by the
