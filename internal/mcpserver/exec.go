@@ -293,7 +293,7 @@ func (s *server) options(p sandbox.Policy) []sandbox.Option {
 func (s *server) run(ctx context.Context, sb sandbox.Sandbox, code string) (*sandbox.Result, error) {
 	release, err := s.acquire(ctx)
 	if err != nil {
-		return nil, errCancelled
+		return nil, err
 	}
 	defer release()
 	done := s.metrics.executionStarted(sb.Runtime())
@@ -323,7 +323,7 @@ func (s *server) run(ctx context.Context, sb sandbox.Sandbox, code string) (*san
 func settled(err error) bool {
 	var fail *failure
 	var wire *jsonrpc.Error
-	return err == nil || errors.As(err, &fail) || errors.As(err, &wire) || errors.Is(err, errCancelled)
+	return err == nil || errors.As(err, &fail) || errors.As(err, &wire) || errors.Is(err, errCancelled) || errors.Is(err, errDraining)
 }
 
 // listRuntimes implements list_runtimes.

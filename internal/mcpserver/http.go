@@ -64,8 +64,10 @@ type HTTPConfig struct {
 	// code or file content the server accepts, JSON-escaped); larger
 	// bodies are answered 413.
 	MaxBodyBytes int64
-	// ShutdownGrace is how long in-flight tool calls may run once ctx ends
-	// (default DefaultShutdownGrace); then they are cancelled.
+	// ShutdownGrace is how long running executions (and other tool calls
+	// in flight) may go on once ctx ends (default DefaultShutdownGrace);
+	// then they are cancelled. Calls still waiting for an execution slot
+	// get a tool error at once.
 	ShutdownGrace time.Duration
 	// IdleTimeout closes MCP sessions (client connections, not sandbox
 	// sessions) that make no request for that long (default
@@ -123,7 +125,8 @@ func IsLoopback(addr string) bool {
 
 // ListenAndServe serves the tools over MCP streamable HTTP at /mcp, with
 // /healthz and /metrics beside it, until ctx ends. Then it stops taking
-// new calls and new connections, lets the calls in flight finish for up
+// new calls and new connections, answers the calls still waiting for an
+// execution slot with a tool error, lets the running ones finish for up
 // to hc.ShutdownGrace, cancels those still running, and returns nil.
 //
 // Every request to /mcp needs one of hc.Tokens as a bearer token (401
@@ -178,6 +181,7 @@ func newHTTPServer(cfg Config, hc HTTPConfig) (*httpServer, error) {
 		hc.IdleTimeout = DefaultIdleTimeout
 	}
 	s.maxSessionsPerClient = hc.TokenMaxSessions
+	s.draining = make(chan struct{})
 	h := &httpServer{
 		s:      s,
 		hc:     hc,

@@ -45,9 +45,11 @@ func (h *httpServer) serve(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 
-	// Stop taking new calls; let those in flight finish, up to the grace.
+	// Stop taking new calls; let the executions running finish, up to the
+	// grace.
 	start := time.Now()
 	idle := h.gate.drain()
+	close(h.s.draining) // calls still waiting for a slot give up
 	h.s.log.Info("mcp http server shutting down", "calls_in_flight", h.gate.inflight(), "grace", h.hc.ShutdownGrace)
 	grace := time.NewTimer(h.hc.ShutdownGrace)
 	defer grace.Stop()

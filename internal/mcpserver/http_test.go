@@ -456,19 +456,27 @@ func TestHTTPGracefulShutdown(t *testing.T) {
 	t.Parallel()
 	t.Run("calls in flight finish", func(t *testing.T) {
 		t.Parallel()
-		ts := startHTTP(t, Config{}, HTTPConfig{Tokens: []string{tokenA}, ShutdownGrace: time.Minute})
+		ts := startHTTP(t, Config{MaxConcurrent: 1}, HTTPConfig{Tokens: []string{tokenA}, TokenConcurrency: 2, ShutdownGrace: time.Minute})
 		cs := ts.mustClient(t, tokenA)
-		got := make(chan *mcp.CallToolResult, 1)
-		go func() {
+		got, queued := make(chan *mcp.CallToolResult, 1), make(chan *mcp.CallToolResult, 1)
+		call := func(code string, out chan *mcp.CallToolResult) {
 			res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "execute_code", Arguments: map[string]any{
-				"language": "python", "code": "import time\nt = time.time()\nwhile time.time() - t < 2: pass\nprint('done')"}})
+				"language": "python", "code": code}})
 			if err != nil {
-				t.Errorf("the call in flight failed: %v", err)
+				t.Errorf("a call in flight failed: %v", err)
 			}
-			got <- res
-		}()
-		waitInflight(t, ts.h, 1)
+			out <- res
+		}
+		go call("import time\nt = time.time()\nwhile time.time() - t < 2: pass\nprint('done')", got)
+		waitActive(t, ts.h, 1)
+		// The second call waits for the only slot.
+		go call("print('never')", queued)
+		waitInflight(t, ts.h, 2)
 		ts.stop()
+		// The waiting call is told at once; the running one finishes.
+		if res := <-queued; res == nil || !res.IsError || !strings.Contains(text(res), "shutting down") {
+			t.Errorf("the call waiting for a slot: %v, want a tool error saying the server is shutting down", res)
+		}
 		// New clients are turned away, and the health check says why.
 		waitDraining(t, ts.h)
 		resp := ts.post(t, tokenA, "", []byte(initializeMsg))
@@ -515,6 +523,18 @@ func waitInflight(t *testing.T, h *httpServer, n int) {
 	for h.gate.inflight() < n {
 		if time.Now().After(deadline) {
 			t.Fatalf("not %d calls in flight after a minute", n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// waitActive waits until n executions run.
+func waitActive(t *testing.T, h *httpServer, n int) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for len(h.s.slots) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("not %d executions running after a minute", n)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
