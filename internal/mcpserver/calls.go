@@ -106,7 +106,7 @@ func (h *httpServer) middleware(next mcp.MethodHandler) mcp.MethodHandler {
 		if !h.limits.begin(client) {
 			h.s.metrics.reject(rejectConcurrency)
 			log.Info("tool call refused", "reason", rejectConcurrency, "max", h.limits.maxCalls)
-			return toolRefusal(fmt.Sprintf("too many calls at once: this client (token) may have %d tool calls in flight, and has; wait for one to finish, then retry", h.limits.maxCalls)), nil
+			return toolRefusal(fmt.Sprintf("too many calls at once: this client (token) already has %d tool calls in flight, its limit; wait for one to finish, then retry", h.limits.maxCalls)), nil
 		}
 		defer h.limits.end(client)
 

@@ -345,7 +345,7 @@ func TestHTTPTokenLimits(t *testing.T) {
 			time.Sleep(10 * time.Millisecond)
 		}
 		res := callFailed(t, a, "list_runtimes", map[string]any{}, nil)
-		if !strings.Contains(text(res), "too many calls at once") || !strings.Contains(text(res), "1 tool calls in flight") {
+		if !strings.Contains(text(res), "too many calls at once") || !strings.Contains(text(res), "already has 1 tool calls in flight") {
 			t.Errorf("second call of token A: %q, want a concurrency limit error", text(res))
 		}
 		callOK(t, b, "execute_code", map[string]any{"language": "python", "code": "print(1)"}, nil)
