@@ -155,6 +155,14 @@ func newHTTPServer(cfg Config, hc HTTPConfig) (*httpServer, error) {
 	if len(hc.Tokens) == 0 && !IsLoopback(addr) {
 		return nil, fmt.Errorf("listening on %q: %w", addr, ErrNoTokens)
 	}
+	var tokens *tokenSet
+	if len(hc.Tokens) > 0 {
+		var err error
+		if tokens, err = newTokenSet(hc.Tokens); err != nil {
+			return nil, err
+		}
+		hc.Tokens = nil // kept as hashes only
+	}
 	s, err := newServer(cfg)
 	if err != nil {
 		return nil, err
@@ -185,14 +193,9 @@ func newHTTPServer(cfg Config, hc HTTPConfig) (*httpServer, error) {
 	h := &httpServer{
 		s:      s,
 		hc:     hc,
+		tokens: tokens,
 		limits: newClientLimits(hc.TokenRate, hc.TokenBurst, hc.TokenConcurrency),
 		gate:   newCallGate(),
-	}
-	if len(hc.Tokens) > 0 {
-		if h.tokens, err = newTokenSet(hc.Tokens); err != nil {
-			return nil, err
-		}
-		h.hc.Tokens = nil // kept as hashes only
 	}
 	h.mcp = s.mcpServer()
 	h.tools = toolNames
