@@ -130,7 +130,16 @@ type SessionConfig struct {
 	// DefaultSessionStateMaxBytes. Over it, an execution's globals are not
 	// saved (the previous ones are kept) and stderr says so.
 	StateMaxBytes int64
+	// Owner is an opaque label of who created the session, kept in its
+	// metadata and reported by Session.Owner and SessionInfo.Owner. The
+	// store does not enforce it: a server that serves several clients
+	// compares it with the caller's identity (the MCP HTTP server stores a
+	// hash of the client's token, never the token). At most 128 bytes.
+	Owner string
 }
+
+// MaxSessionOwnerLen is the longest SessionConfig.Owner accepted.
+const MaxSessionOwnerLen = 128
 
 // SessionInfo describes a session. Its JSON form is what the command line
 // prints and the MCP server returns.
@@ -152,6 +161,8 @@ type SessionInfo struct {
 	AutoPersistGlobals bool `json:"auto_persist_globals"`
 	// StateMaxBytes caps the saved globals.
 	StateMaxBytes int64 `json:"state_max_bytes,omitempty"`
+	// Owner is the session's SessionConfig.Owner (empty for none).
+	Owner string `json:"owner,omitempty"`
 	// Policy is the policy executions run under (Workspace left empty).
 	Policy *Policy `json:"policy,omitempty"`
 	// WorkspaceBytes is the total size of the files in the workspace now.
@@ -176,7 +187,8 @@ func (st *SessionStore) sessionDir(id string) (string, error) {
 
 // Create makes a new session. Its ID is cfg.ID (ErrInvalidSessionID when
 // malformed, ErrSessionExists when taken) or a new UUID. The policy is
-// validated (ErrInvalidPolicy) and stored with the session.
+// validated (ErrInvalidPolicy) and stored with the session, as is the
+// owner (ErrSessionConflict when longer than MaxSessionOwnerLen).
 func (st *SessionStore) Create(ctx context.Context, cfg SessionConfig) (*Session, error) {
 	id := cfg.ID
 	if id == "" {
@@ -192,6 +204,9 @@ func (st *SessionStore) Create(ctx context.Context, cfg SessionConfig) (*Session
 	}
 	if !slices.Contains(Runtimes(), rt) {
 		return nil, fmt.Errorf("%w: %q (use %q or %q)", ErrUnknownRuntime, rt, Python, JavaScript)
+	}
+	if len(cfg.Owner) > MaxSessionOwnerLen {
+		return nil, fmt.Errorf("%w: owner is %d bytes, more than %d; use a short label such as a hash", ErrSessionConflict, len(cfg.Owner), MaxSessionOwnerLen)
 	}
 	if cfg.StateMaxBytes < 0 {
 		return nil, fmt.Errorf("%w: state_max_bytes = %d: must not be negative", ErrInvalidPolicy, cfg.StateMaxBytes)
@@ -210,7 +225,7 @@ func (st *SessionStore) Create(ctx context.Context, cfg SessionConfig) (*Session
 	now := time.Now().UTC()
 	m := &sessionMeta{Meta: &session.Meta{
 		Version: session.MetaVersion, ID: id, Runtime: string(rt), Nonce: session.NewID(),
-		AutoPersistGlobals: cfg.AutoPersistGlobals, StateMaxBytes: maxSt,
+		AutoPersistGlobals: cfg.AutoPersistGlobals, StateMaxBytes: maxSt, Owner: cfg.Owner,
 		CreatedAt: now, LastUsedAt: now,
 	}, Policy: p}
 	if dir, err = session.Make(st.root, id, func(tmp string) error { return writeMeta(tmp, m) }); err != nil {
@@ -233,7 +248,7 @@ func (st *SessionStore) handle(dir string, m *sessionMeta) *Session {
 	if maxSt <= 0 {
 		maxSt = DefaultSessionStateMaxBytes
 	}
-	return &Session{store: st, id: m.ID, dir: dir, runtime: Runtime(m.Runtime), policy: p, persist: m.AutoPersistGlobals, maxSt: maxSt, nonce: m.Nonce}
+	return &Session{store: st, id: m.ID, dir: dir, runtime: Runtime(m.Runtime), policy: p, persist: m.AutoPersistGlobals, maxSt: maxSt, nonce: m.Nonce, owner: m.Owner}
 }
 
 // Open returns the session with the given ID: ErrInvalidSessionID when the
@@ -266,7 +281,7 @@ func (st *SessionStore) info(dir string, m *sessionMeta) SessionInfo {
 	info := SessionInfo{
 		ID: m.ID, Runtime: Runtime(m.Runtime), CreatedAt: m.CreatedAt, LastUsedAt: m.LastUsedAt,
 		Executions: m.Executions, FuelUsed: m.FuelUsed,
-		AutoPersistGlobals: m.AutoPersistGlobals, Policy: &p,
+		AutoPersistGlobals: m.AutoPersistGlobals, Policy: &p, Owner: m.Owner,
 		WorkspaceMaxBytes: p.WorkspaceMaxBytes,
 	}
 	if m.AutoPersistGlobals {

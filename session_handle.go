@@ -33,6 +33,8 @@ type Session struct {
 	maxSt   int64
 	// nonce is the session's creation nonce when the handle was made.
 	nonce string
+	// owner is SessionConfig.Owner, fixed at creation.
+	owner string
 }
 
 // ID returns the session's ID.
@@ -49,6 +51,10 @@ func (s *Session) Policy() Policy {
 	p.Mounts = slices.Clone(p.Mounts)
 	return p
 }
+
+// Owner returns the label the session was created with
+// (SessionConfig.Owner), empty for none.
+func (s *Session) Owner() string { return s.owner }
 
 // AutoPersistGlobals reports whether the session keeps globals between executions.
 func (s *Session) AutoPersistGlobals() bool { return s.persist }

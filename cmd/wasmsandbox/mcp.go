@@ -16,7 +16,7 @@ import (
 func init() {
 	register(&command{
 		name:    "mcp",
-		summary: "serve the sandbox to agent frameworks over MCP (stdio)",
+		summary: "serve the sandbox to agent frameworks over MCP (stdio, or streamable HTTP)",
 		run:     mcpCmd,
 	})
 }
@@ -33,12 +33,22 @@ The policy file sets the server's limits, and they are maximums: a client may as
 for a smaller fuel_budget, memory_bytes or timeout, never a larger one. Mounts from
 the policy and from --mount are seen by every execution (--mount is read-only).
 Standard output carries only protocol messages; logs go to standard error, or to
---log-file.`
+--log-file.
+
+With --http ADDR it serves the same tools over MCP streamable HTTP at /mcp instead,
+for many agents at once, with /healthz and /metrics (Prometheus) beside it. Clients
+present a bearer token from --token-file (one per line) or $WASMSANDBOX_TOKENS
+(comma-separated); without tokens it serves only on a loopback address. A session
+belongs to the token that created it. SIGTERM stops new calls, lets those in flight
+finish for --shutdown-grace, and exits 0.`
 
 const mcpExamples = `Examples:
   wasmsandbox mcp
   wasmsandbox mcp --policy policy.toml --mount ./datasets:/data --max-concurrent 4
   claude mcp add wasmsandbox -- wasmsandbox mcp --session-ttl 2h
+  wasmsandbox mcp --http 127.0.0.1:8080
+  WASMSANDBOX_TOKENS=$(cat tokens | paste -sd,) wasmsandbox mcp --http :8080 --token-rate 5
+  wasmsandbox mcp --http 0.0.0.0:8080 --token-file /etc/wasmsandbox/tokens --token-concurrency 2
 `
 
 // mcpOptions are the parsed flags of `wasmsandbox mcp`.
@@ -55,6 +65,7 @@ type mcpOptions struct {
 	logFile       string
 	logLevel      string
 	noInstall     bool
+	http          httpOptions
 }
 
 // mcpCmd implements `wasmsandbox mcp`.
@@ -80,6 +91,7 @@ func mcpCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	fs.StringVar(&o.logFile, "log-file", "", "append logs (JSON lines) to `FILE` instead of writing them to standard error")
 	fs.StringVar(&o.logLevel, "log-level", o.logLevel, "least severe log `LEVEL`: debug, info, warn or error")
 	fs.BoolVar(&o.noInstall, "no-install", false, "do not fetch a missing runtime with npm on first use")
+	o.http.register(fs)
 	pos, status, ok := fs.parse(args, stdout, stderr)
 	if !ok {
 		return status
@@ -96,6 +108,10 @@ func mcpCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return fs.fail(stderr, "--session-ttl must be longer than 0")
 	case o.maxFileBytes == 0:
 		return fs.fail(stderr, "--max-file-bytes must be at least 1")
+	}
+	hc, msg := o.http.config(os.Getenv(tokensEnv))
+	if msg != "" {
+		return fs.fail(stderr, "%s", msg)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
@@ -173,6 +189,9 @@ func mcpCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		AutoInstall:   !o.noInstall,
 		Logger:        logger,
 		Version:       version(),
+	}
+	if o.http.addr != "" {
+		return serveHTTP(ctx, cfg, hc, stderr, logger)
 	}
 	err := mcpserver.Serve(ctx, cfg, stdin, stdout)
 	switch {

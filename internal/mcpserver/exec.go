@@ -293,19 +293,24 @@ func (s *server) options(p sandbox.Policy) []sandbox.Option {
 func (s *server) run(ctx context.Context, sb sandbox.Sandbox, code string) (*sandbox.Result, error) {
 	release, err := s.acquire(ctx)
 	if err != nil {
-		return nil, errCancelled
+		return nil, err
 	}
 	defer release()
+	done := s.metrics.executionStarted(sb.Runtime())
 	res, err := sb.Execute(ctx, code)
 	if err != nil {
 		switch {
 		case errors.Is(err, sandbox.ErrCodeTooLarge):
+			done(nil, err)
 			return nil, argError("code", "%v", err)
 		case errors.Is(err, sandbox.ErrCancelled) || ctx.Err() != nil:
+			done(nil, errCancelled)
 			return nil, errCancelled
 		}
+		done(nil, err)
 		return nil, err
 	}
+	done(res, nil)
 	if !res.Success {
 		return res, &failure{hint: s.hint(res, sb.Policy())}
 	}
@@ -318,7 +323,7 @@ func (s *server) run(ctx context.Context, sb sandbox.Sandbox, code string) (*san
 func settled(err error) bool {
 	var fail *failure
 	var wire *jsonrpc.Error
-	return err == nil || errors.As(err, &fail) || errors.As(err, &wire) || errors.Is(err, errCancelled)
+	return err == nil || errors.As(err, &fail) || errors.As(err, &wire) || errors.Is(err, errCancelled) || errors.Is(err, errDraining)
 }
 
 // listRuntimes implements list_runtimes.

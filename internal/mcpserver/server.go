@@ -136,6 +136,15 @@ type server struct {
 
 	pruneMu   sync.Mutex
 	lastPrune time.Time
+
+	// metrics are the Prometheus metrics (nil: none, as over stdio).
+	metrics *metrics
+	// draining is closed when the HTTP server begins to shut down: calls
+	// still waiting for a slot give up (nil: never, as over stdio).
+	draining chan struct{}
+	// maxSessionsPerClient caps the sessions one client (token) may own
+	// (0: only MaxSessions applies).
+	maxSessionsPerClient int
 }
 
 // New returns an MCP server that offers the sandbox tools under cfg. It
@@ -267,8 +276,19 @@ func (s *server) warmUp(ctx context.Context) {
 	s.log.Debug("python runtime ready", "took", time.Since(start))
 }
 
-// acquire waits for an execution slot, or for ctx to end.
+// errDraining is the tool error of a call that was still waiting for an
+// execution slot when the server began to shut down.
+var errDraining = errors.New("the server is shutting down and did not start this execution; retry in a few seconds (another instance, or this one once restarted, will run it)")
+
+// acquire waits for an execution slot, or for ctx to end (errCancelled),
+// or for the server to begin shutting down (errDraining).
 func (s *server) acquire(ctx context.Context) (release func(), err error) {
+	select {
+	case <-s.draining:
+		s.metrics.reject(rejectShuttingDown)
+		return nil, errDraining
+	default:
+	}
 	select {
 	case s.slots <- struct{}{}:
 		return func() { <-s.slots }, nil
@@ -279,7 +299,10 @@ func (s *server) acquire(ctx context.Context) (release func(), err error) {
 	case s.slots <- struct{}{}:
 		return func() { <-s.slots }, nil
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, errCancelled
+	case <-s.draining:
+		s.metrics.reject(rejectShuttingDown)
+		return nil, errDraining
 	}
 }
 

@@ -192,7 +192,8 @@ func (s *server) createSession(ctx context.Context, in *CreateSessionInput) (*Se
 	defer s.createMu.Unlock()
 	s.maybePrune(ctx)
 	var sess *sandbox.Session
-	errFull := errors.New("full")
+	errFull, errClientFull := errors.New("full"), errors.New("client full")
+	owner, _ := clientOf(ctx)
 	err = s.store.WithLock(ctx, func() error {
 		list, err := s.store.List()
 		if err != nil {
@@ -201,11 +202,27 @@ func (s *server) createSession(ctx context.Context, in *CreateSessionInput) (*Se
 		if len(list) >= s.cfg.MaxSessions {
 			return errFull
 		}
-		sess, err = s.store.Create(ctx, sandbox.SessionConfig{Runtime: rt, Policy: p, AutoPersistGlobals: in.AutoPersistGlobals})
+		if s.maxSessionsPerClient > 0 {
+			mine := 0
+			for _, e := range list {
+				if e.Error == "" && e.Owner == owner {
+					mine++
+				}
+			}
+			if mine >= s.maxSessionsPerClient {
+				return errClientFull
+			}
+		}
+		sess, err = s.store.Create(ctx, sandbox.SessionConfig{Runtime: rt, Policy: p, AutoPersistGlobals: in.AutoPersistGlobals, Owner: owner})
 		return err
 	})
-	if err == errFull {
+	switch err {
+	case errFull:
+		s.metrics.reject(rejectSessionLimit)
 		return nil, fmt.Errorf("the server already holds its maximum of %d sessions; destroy_session one you no longer need, or run code without a session", s.cfg.MaxSessions)
+	case errClientFull:
+		s.metrics.reject(rejectSessionLimit)
+		return nil, fmt.Errorf("this client (token) already holds its maximum of %d sessions; destroy_session one you no longer need, or run code without a session", s.maxSessionsPerClient)
 	}
 	if err != nil {
 		if errors.Is(err, sandbox.ErrNotImplemented) {

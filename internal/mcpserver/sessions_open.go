@@ -20,6 +20,8 @@ var errNoSessions = errors.New("sessions are not enabled on this server (it has 
 // pruning expired ones. A malformed or unknown ID is a bad argument; so is
 // a session whose policy exceeds the server's (one made outside the
 // server, say by `wasmsandbox session create`, in the same directory).
+// Over HTTP, a session another client (token) created is reported exactly
+// as one that does not exist.
 func (s *server) openSession(ctx context.Context, id string) (*sandbox.Session, error) {
 	if err := sandbox.ValidateSessionID(id); err != nil {
 		return nil, argError("session_id", "%q is not a session ID; use the session_id create_session returned", id)
@@ -29,6 +31,11 @@ func (s *server) openSession(ctx context.Context, id string) (*sandbox.Session, 
 	}
 	s.maybePrune(ctx)
 	sess, err := s.store.Open(id)
+	if client, ok := clientOf(ctx); ok && (errors.Is(err, sandbox.ErrSessionCorrupt) || err == nil && sess.Owner() != client) {
+		// Another client's session (or one whose owner cannot be read)
+		// looks exactly like one that does not exist.
+		return nil, s.noSession(id)
+	}
 	switch {
 	case errors.Is(err, sandbox.ErrInvalidSessionID):
 		return nil, argError("session_id", "%q is not a session ID; use the session_id create_session returned", id)

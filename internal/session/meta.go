@@ -35,6 +35,9 @@ type Meta struct {
 	Runtime            string `json:"runtime"`
 	AutoPersistGlobals bool   `json:"auto_persist_globals"`
 	StateMaxBytes      int64  `json:"state_max_bytes,omitempty"`
+	// Owner is an opaque label of who created the session (the MCP HTTP
+	// server stores a hash of the client's token); empty for none.
+	Owner string `json:"owner,omitempty"`
 	// Policy is fixed at creation, stored with its defaults filled in so a
 	// later change of defaults does not change existing sessions. It is
 	// the JSON of the root package's Policy, which decodes it.
