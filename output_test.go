@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -78,5 +79,46 @@ print(open("out.txt").read(), end="", file=sys.stderr)`)
 	wantOutcome(t, res, OutcomeOK)
 	if res.Stdout != "to stdout\n" || res.Stderr != "into the file\n" {
 		t.Fatalf("stdout %q, stderr %q", res.Stdout, res.Stderr)
+	}
+}
+
+// TestPythonOutputKeptAtEveryStop: Python's stdout is buffered, yet what
+// the code printed before a limit or an exit stopped it is all there, the
+// unfinished last line too, in the result and in the live mirror.
+func TestPythonOutputKeptAtEveryStop(t *testing.T) {
+	lines := "import os, sys, time\nfor i in range(3000):\n    print(i)\nsys.stdout.write('partial')\n"
+	want := ""
+	for i := range 3000 {
+		want += strconv.Itoa(i) + "\n"
+	}
+	want += "partial"
+	for _, c := range []struct {
+		name, tail string
+		p          Policy
+		outcome    Outcome
+	}{
+		{"fuel", "while True: pass", Policy{FuelBudget: 400_000_000}, OutcomeOutOfFuel},
+		{"memory", "x = []\nwhile True: x.append(bytearray(1 << 20))", Policy{MemoryBytes: 64 << 20}, OutcomeMemoryLimit},
+		{"timeout", "time.sleep(60)", Policy{Timeout: time.Second}, OutcomeTimeout},
+		{"os._exit", "os._exit(3)", Policy{}, OutcomeGuestError},
+		{"exception", "1/0", Policy{}, OutcomeGuestError},
+		{"end", "", Policy{}, OutcomeOK},
+	} {
+		for _, mirrored := range []bool{false, true} {
+			var out lockedBuffer
+			var opts []Option
+			if mirrored {
+				opts = append(opts, WithOutput(&out, nil))
+			}
+			res := run(t, newSandbox(t, Python, c.p, opts...), lines+c.tail)
+			wantOutcome(t, res, c.outcome)
+			if res.Stdout != want {
+				t.Fatalf("%s (mirrored %v): stdout has %d bytes ending %q, want %d ending \"partial\"",
+					c.name, mirrored, len(res.Stdout), res.Stdout[max(0, len(res.Stdout)-20):], len(want))
+			}
+			if mirrored && out.String() != want {
+				t.Fatalf("%s: mirrored %d bytes, want %d", c.name, len(out.String()), len(want))
+			}
+		}
 	}
 }

@@ -86,6 +86,31 @@ func Variable(d *dwarf.Data, name string) (uint64, dwarf.Type, error) {
 	}
 }
 
+// Typedef returns the complete struct that the first typedef called name
+// with a full definition names (C's "typedef struct {...} name;").
+func Typedef(d *dwarf.Data, name string) (*dwarf.StructType, error) {
+	r := d.Reader()
+	for {
+		e, err := r.Next()
+		if err != nil {
+			return nil, fmt.Errorf("dwarfwasm: %w", err)
+		}
+		if e == nil {
+			return nil, fmt.Errorf("dwarfwasm: no typedef %q of a complete struct", name)
+		}
+		if e.Tag != dwarf.TagTypedef || e.Val(dwarf.AttrName) != name {
+			continue
+		}
+		t, err := d.Type(e.Offset)
+		if err != nil {
+			return nil, fmt.Errorf("dwarfwasm: typedef %q: %w", name, err)
+		}
+		if st, ok := Strip(t).(*dwarf.StructType); ok && !st.Incomplete {
+			return st, nil
+		}
+	}
+}
+
 // Strip removes typedefs and qualifiers (const, volatile) around t.
 func Strip(t dwarf.Type) dwarf.Type {
 	for {

@@ -166,3 +166,21 @@ func TestPythonCodeAddressesZeroed(t *testing.T) {
 	}
 	t.Logf("%d subprograms with low_pc, all zero", withPC)
 }
+
+// The layout of CPython's buffered I/O object, which the host reads to
+// recover a snapshot's unflushed stdout.
+func TestPythonBufferedLayout(t *testing.T) {
+	_, d := python(t)
+	st, err := Typedef(d, "buffered")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]int64{"buffer": 48, "write_pos": 80, "write_end": 88, "buffer_size": 104} {
+		if off, _ := member(t, st, name); off != want {
+			t.Errorf("buffered.%s at %d, want %d", name, off, want)
+		}
+	}
+	if _, err := Typedef(d, "no_such_typedef_xyz"); err == nil {
+		t.Error("Typedef found a typedef that does not exist")
+	}
+}

@@ -21,7 +21,9 @@ import (
 // Argv is the default interpreter command line: isolated mode (no user
 // site, no PYTHON* variables, no script directory on sys.path), UTF-8
 // mode, and unbuffered streams so output written before a limit stops the
-// guest is not lost. FullArgv appends `-c BOOTSTRAP CODE`.
+// guest is not lost (a snapshot replaces stdout with a buffered writer
+// whose unflushed bytes the host recovers instead; see outbuf.go).
+// FullArgv appends `-c BOOTSTRAP CODE`.
 var Argv = []string{"python", "-I", "-X", "utf8", "-u"}
 
 // bootstrap runs the user's code as __main__ with the workspace as the

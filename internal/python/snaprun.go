@@ -49,6 +49,8 @@ type runArgs struct {
 	Args      []string          `json:"args,omitempty"`
 	Stage     *string           `json:"stage,omitempty"`
 	Script    string            `json:"script,omitempty"`
+	// Line makes stdout line-buffered (the output is mirrored live).
+	Line bool `json:"line,omitempty"`
 	Limit     int64             `json:"limit,omitempty"`
 }
 
@@ -88,7 +90,7 @@ func RunSnapshot(x *engine.Execution, mod *wasmtime.Module) error {
 		}
 	}
 
-	a := runArgs{Code: base64.StdEncoding.EncodeToString([]byte(s.Code)), Workspace: s.GuestWorkspace, Env: s.Env, Args: s.Args, Script: s.ScriptName}
+	a := runArgs{Code: base64.StdEncoding.EncodeToString([]byte(s.Code)), Workspace: s.GuestWorkspace, Env: s.Env, Args: s.Args, Script: s.ScriptName, Line: s.StdoutMirror != nil}
 	if g := s.Globals; g != nil {
 		stage := StateGuestDir
 		a.Stage, a.Limit = &stage, g.Max
@@ -109,6 +111,9 @@ func RunSnapshot(x *engine.Execution, mod *wasmtime.Module) error {
 	}
 	copy(data[ptr:], src)
 	_, err = inst.GetFunc(x.Store, exportRun).Call(x.Store, int32(ptr), int32(0))
+	// However the guest ended, what it printed and did not flush is not
+	// lost (after a normal end the buffer is empty).
+	recoverStdout(x, mem.UnsafeData(x.Store), l.out)
 	if err == nil {
 		// start() always exits; returning means the bootstrap itself failed.
 		return errors.New("python snapshot: the execution returned without exiting")
@@ -128,6 +133,7 @@ func RunSnapshot(x *engine.Execution, mod *wasmtime.Module) error {
 type layout struct {
 	slots [Slots][]int
 	guard uint32
+	out   outFields
 }
 
 var layouts sync.Map // *wasmtime.Module -> *layout
@@ -142,6 +148,13 @@ func layoutOf(x *engine.Execution, mod *wasmtime.Module, inst *wasmtime.Instance
 		return nil, errors.New("python snapshot: no stack guard export")
 	}
 	l.guard = uint32(g.Global().Get(x.Store).I32())
+	for name, dst := range map[string]*uint32{exportOutBuffer: &l.out.buffer, exportOutWritePos: &l.out.writePos, exportOutWriteEnd: &l.out.writeEnd} {
+		g := inst.GetExport(x.Store, name)
+		if g == nil || g.Global() == nil {
+			return nil, fmt.Errorf("python snapshot: no %s export", name)
+		}
+		*dst = uint32(g.Global().Get(x.Store).I32())
+	}
 	for i := range Slots {
 		for k := range maxSlotCopies {
 			g := inst.GetExport(x.Store, fmt.Sprintf(exportSlot, i, k))

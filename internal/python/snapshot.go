@@ -58,7 +58,7 @@ var snapshotInit string
 
 // Transform names the snapshot recipe; change it whenever what a snapshot
 // holds or how it is laid out changes, so no stale build is reused.
-const Transform = "python-snapshot/18+hostfs"
+const Transform = "python-snapshot/19+hostfs+outbuf"
 
 const (
 	// Slots is the number of directories a snapshot's guest can be shown:
@@ -110,11 +110,15 @@ func BuildSnapshot(eng *engine.Engine, wasm []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	image, err := initialise(eng, wasm, f)
+	image, outObj, err := initialise(eng, wasm, f)
 	if err != nil {
 		return nil, err
 	}
 	slots, err := findSlots(image)
+	if err != nil {
+		return nil, err
+	}
+	out, err := stdoutFields(m, image, outObj)
 	if err != nil {
 		return nil, err
 	}
@@ -143,8 +147,11 @@ func BuildSnapshot(eng *engine.Engine, wasm []byte) ([]byte, error) {
 		}
 		return err
 	}
-	if err := add(exportGuard, uint64(l.Guard)); err != nil {
-		return nil, err
+	for name, v := range map[string]uint64{exportGuard: uint64(l.Guard), exportOutBuffer: uint64(out.buffer),
+		exportOutWritePos: uint64(out.writePos), exportOutWriteEnd: uint64(out.writeEnd)} {
+		if err := add(name, v); err != nil {
+			return nil, err
+		}
 	}
 	for i, addrs := range slots {
 		for k, a := range addrs {
@@ -165,23 +172,23 @@ func BuildSnapshot(eng *engine.Engine, wasm []byte) ([]byte, error) {
 
 // initialise starts CPython from a copy of the module whose call to
 // Py_FinalizeEx traps, runs snapshot.py, and returns the memory at the
-// trap: a fully initialised interpreter with only _start's frame on the
-// stack.
-func initialise(eng *engine.Engine, wasm []byte, f funcs) ([]byte, error) {
+// trap (a fully initialised interpreter with only _start's frame on the
+// stack) and the address of the stdout writer snapshot.py made.
+func initialise(eng *engine.Engine, wasm []byte, f funcs) ([]byte, uint64, error) {
 	im, err := wasmbin.Parse(wasm)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrRecipe, err)
+		return nil, 0, fmt.Errorf("%w: %v", ErrRecipe, err)
 	}
 	if err := im.ReplaceWithUnreachable(f.start, f.finalizeAt); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrRecipe, err)
+		return nil, 0, fmt.Errorf("%w: %v", ErrRecipe, err)
 	}
 	mod, err := wasmtime.NewModule(eng.Wasmtime(), im.Encode())
 	if err != nil {
-		return nil, fmt.Errorf("compiling the Python initialisation module: %w", err)
+		return nil, 0, fmt.Errorf("compiling the Python initialisation module: %w", err)
 	}
 	dir, err := os.MkdirTemp("", "wasmsandbox-snapshot-")
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer os.RemoveAll(dir)
 	spec := engine.Spec{
@@ -220,15 +227,17 @@ func initialise(eng *engine.Engine, wasm []byte, f funcs) ([]byte, error) {
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	stdout, _ := x.Stdout.Result()
 	stderr, _ := x.Stderr.Result()
-	if runErr != nil || image == nil || stdout != "wasmsandbox: snapshot ready\n" || stderr != "" {
-		return nil, fmt.Errorf("%w: initialising CPython did not stop where expected (%v); stdout %q, stderr %q",
+	var obj uint64
+	if n, _ := fmt.Sscanf(stdout, "wasmsandbox: snapshot ready, stdout writer at %d\n", &obj); n != 1 || runErr != nil || image == nil || stderr != "" ||
+		stdout != fmt.Sprintf("wasmsandbox: snapshot ready, stdout writer at %d\n", obj) {
+		return nil, 0, fmt.Errorf("%w: initialising CPython did not stop where expected (%v); stdout %q, stderr %q",
 			ErrRecipe, firstLine(runErr), stdout, stderr)
 	}
-	return image, nil
+	return image, obj, nil
 }
 
 func firstLine(err error) string {
