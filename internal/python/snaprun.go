@@ -50,8 +50,8 @@ type runArgs struct {
 	Stage     *string           `json:"stage,omitempty"`
 	Script    string            `json:"script,omitempty"`
 	// Line makes stdout line-buffered (the output is mirrored live).
-	Line bool `json:"line,omitempty"`
-	Limit     int64             `json:"limit,omitempty"`
+	Line  bool  `json:"line,omitempty"`
+	Limit int64 `json:"limit,omitempty"`
 }
 
 // RunSnapshot runs the execution's code in a fresh instance of the
