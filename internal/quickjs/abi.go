@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
+
+	"github.com/wasmsandbox/sandbox/internal/wasmcall"
 )
 
 // The low level of the qjs_* C interface: calling the module's exports and
@@ -24,13 +26,31 @@ func (r *run) fn(name string) (*wasmtime.Func, error) {
 	return f, nil
 }
 
+// leaves are the exports that never run JavaScript or call back into the
+// host, with the kind of their result ('i' i32, 'f' f64, 0 none): the host
+// calls them many times per execution (several per console.log), so they
+// go through wasmcall.FastCall.
+var leaves = map[string]byte{
+	"qjs_is_string": 'i', "qjs_get_string_len": 'i', "qjs_free_cstring": 0,
+	"qjs_get_undefined": 'i', "qjs_get_true": 'i', "qjs_get_false": 'i',
+	"qjs_new_number": 'i', "qjs_get_float64": 'f', "qjs_free_value": 0,
+	"qjs_is_exception": 'i', "qjs_is_array_buffer": 'i', "qjs_get_array_buffer": 'i',
+	"qjs_get_typed_array_buffer": 'i', "qjs_is_error": 'i', "qjs_is_promise": 'i',
+	"qjs_promise_state": 'i', "qjs_get_value_ptr": 'i', "qjs_is_job_pending": 'i',
+}
+
 // call calls an export and returns its result.
 func (r *run) call(name string, args ...interface{}) (interface{}, error) {
 	f, err := r.fn(name)
 	if err != nil {
 		return nil, err
 	}
-	v, err := f.Call(r.st, args...)
+	var v interface{}
+	if kind, ok := leaves[name]; ok && wasmcall.FastCallOK() {
+		v, err = wasmcall.FastCall(r.st, f, kind, args...)
+	} else {
+		v, err = f.Call(r.st, args...)
+	}
 	if err != nil && r.depth > 0 && r.nestedErr == nil && !r.exited && r.stopErr == nil {
 		r.nestedErr = err
 	}
