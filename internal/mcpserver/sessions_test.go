@@ -262,7 +262,11 @@ func TestSessionFiles(t *testing.T) {
 
 func TestWorkspaceFull(t *testing.T) {
 	t.Parallel()
-	cs := connect(t, Config{SessionsDir: t.TempDir(), Policy: sandbox.Policy{WorkspaceMaxBytes: 1000}})
+	// A cold start (an argv that differs from the default) writes
+	// unmetered, so a run can leave the workspace over its limit (from
+	// the snapshot the write itself would be refused).
+	cold := []string{"python", "-I", "-X", "utf8", "-u", "-X", "utf8"}
+	cs := connect(t, Config{SessionsDir: t.TempDir(), Policy: sandbox.Policy{WorkspaceMaxBytes: 1000, Argv: cold}})
 	id := newSession(t, cs, map[string]any{"language": "python"}).SessionID
 	r := callFailed(t, cs, "write_file", map[string]any{"session_id": id, "path": "x", "content": strings.Repeat("x", 1001)}, nil)
 	if !strings.Contains(text(r), "reset_workspace") {
