@@ -267,8 +267,8 @@ func benchNativeIn(b *testing.B, interpreter, dir, code string) {
 }
 
 func BenchmarkPythonWalk5k(b *testing.B)        { benchWalk(b, Python, pyWalk5k) }
-func BenchmarkJavaScriptExists10k(b *testing.B) { benchExecute(b, JavaScript, jsExists10k) }
-func BenchmarkJavaScriptWrite2k(b *testing.B)   { benchExecute(b, JavaScript, jsWrite2k) }
+func BenchmarkJavaScriptExists10k(b *testing.B) { benchExecute(b, JavaScript, timedJS(jsExists10k)) }
+func BenchmarkJavaScriptWrite2k(b *testing.B)   { benchExecute(b, JavaScript, timedJS(jsWrite2k)) }
 func BenchmarkJavaScriptWalk5k(b *testing.B)    { benchWalk(b, JavaScript, jsWalk5k) }
 func BenchmarkNativePythonWalk5k(b *testing.B)  { benchNativeIn(b, "python3", walkTree(b), pyWalk5k) }
 func BenchmarkNativeNodeExists10k(b *testing.B) { benchNativeIn(b, "node", b.TempDir(), jsExists10k) }
