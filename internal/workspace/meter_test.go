@@ -40,3 +40,17 @@ func TestMeter(t *testing.T) {
 		t.Fatalf("recorded %+v", use)
 	}
 }
+
+// TestUnmeteredPause: where no meter sees the writes, a slow walk cannot
+// stretch the pause between walks past MaxUnmeteredPause.
+func TestUnmeteredPause(t *testing.T) {
+	if p := nextPause(5*time.Second, false); p != 50*time.Second {
+		t.Errorf("metered pause after a 5 s walk = %s", p)
+	}
+	if p := nextPause(5*time.Second, true); p != MaxUnmeteredPause {
+		t.Errorf("unmetered pause after a 5 s walk = %s", p)
+	}
+	if p := nextPause(time.Millisecond, true); p != WatchInterval {
+		t.Errorf("unmetered pause after a quick walk = %s", p)
+	}
+}
