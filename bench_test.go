@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -19,7 +20,9 @@ import (
 // BenchmarkNativePython* and BenchmarkNativeNode* run the same snippet in
 // the host's python3 and node (a process start per run, like the CLI),
 // BenchmarkLoadModule* the one-time cost a process pays before its first
-// execution.
+// execution. The file-call benchmarks also report loop-ms/op, the wall
+// time of the snippet's own loop as it measures it, without the start of
+// the process or execution around it.
 
 const (
 	cpuSnippet   = "s = 0\nfor i in range(300_000):\n    s += i * i\nprint(s)"
@@ -33,12 +36,49 @@ func benchPolicy(b *testing.B, rt Runtime, p Policy, code string) {
 	sb := newSandbox(b, rt, p)
 	res := run(b, sb, code) // warm the module outside the timer
 	b.ResetTimer()
+	var loop loopTime
 	for b.Loop() {
 		if res = run(b, sb, code); !res.Success {
 			b.Fatalf("%s: %s", res.Outcome, res.Error)
 		}
+		loop.add(res.Stdout)
 	}
 	b.ReportMetric(float64(res.FuelConsumed), "fuel/op")
+	loop.report(b)
+}
+
+// loopTime adds up what timed snippets (timedPy, timedJS) print of their
+// own loop's wall time, which leaves out the start of the process or
+// execution around it: reported as loop-ms/op.
+type loopTime struct {
+	ms float64
+	n  int
+}
+
+func (l *loopTime) add(out string) {
+	for _, line := range strings.Split(out, "\n") {
+		if v, ok := strings.CutPrefix(line, "loop_ms "); ok {
+			if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+				l.ms += f
+				l.n++
+			}
+		}
+	}
+}
+
+func (l *loopTime) report(b *testing.B) {
+	if l.n > 0 {
+		b.ReportMetric(l.ms/float64(l.n), "loop-ms/op")
+	}
+}
+
+// timedPy and timedJS make code print the wall time of its own run.
+func timedPy(code string) string {
+	return "import time as _t\n_s = _t.perf_counter()\n" + code + "\nprint('loop_ms', (_t.perf_counter() - _s) * 1e3)"
+}
+
+func timedJS(code string) string {
+	return "const _s = Date.now()\n" + code + "\nconsole.log('loop_ms ' + (Date.now() - _s))"
 }
 
 // coldPython is a policy whose interpreter command line differs from the
@@ -93,11 +133,15 @@ func benchNative(b *testing.B, interpreter string, args ...string) {
 			path = strings.TrimSpace(string(out))
 		}
 	}
+	var loop loopTime
 	for b.Loop() {
-		if out, err := exec.Command(path, args...).CombinedOutput(); err != nil {
+		out, err := exec.Command(path, args...).CombinedOutput()
+		if err != nil {
 			b.Fatalf("%v: %s", err, out)
 		}
+		loop.add(string(out))
 	}
+	loop.report(b)
 }
 
 func BenchmarkNativePythonHello(b *testing.B) {
@@ -159,15 +203,17 @@ func BenchmarkPythonPrint100k(b *testing.B)       { benchExecute(b, Python, pyPr
 func BenchmarkJavaScriptLog100k(b *testing.B)     { benchExecute(b, JavaScript, jsLog100k) }
 func BenchmarkPythonWrite10MB(b *testing.B)       { benchPolicy(b, Python, bigOutput, pyWrite10MB) }
 func BenchmarkPythonFloodToCap(b *testing.B)      { benchExecute(b, Python, pyFlood) }
-func BenchmarkPythonExists10k(b *testing.B)       { benchExecute(b, Python, pyExists10k) }
-func BenchmarkPythonOpenWrite2k(b *testing.B)     { benchExecute(b, Python, pyOpenWrite2k) }
+func BenchmarkPythonExists10k(b *testing.B)       { benchExecute(b, Python, timedPy(pyExists10k)) }
+func BenchmarkPythonOpenWrite2k(b *testing.B)     { benchExecute(b, Python, timedPy(pyOpenWrite2k)) }
 func BenchmarkNativePythonPrint100k(b *testing.B) { benchNative(b, "python3", "-c", pyPrint100k) }
 func BenchmarkNativeNodeLog100k(b *testing.B)     { benchNative(b, "node", "-e", jsLog100k) }
 func BenchmarkNativePythonWrite10MB(b *testing.B) { benchNative(b, "python3", "-c", pyWrite10MB) }
-func BenchmarkNativePythonExists10k(b *testing.B) { benchNative(b, "python3", "-c", pyExists10k) }
+func BenchmarkNativePythonExists10k(b *testing.B) {
+	benchNative(b, "python3", "-c", timedPy(pyExists10k))
+}
 func BenchmarkNativePythonOpenWrite2k(b *testing.B) {
 	dir := b.TempDir()
-	benchNative(b, "python3", "-c", "import os\nos.chdir("+pyQuote(dir)+")\n"+pyOpenWrite2k)
+	benchNative(b, "python3", "-c", "import os\nos.chdir("+pyQuote(dir)+")\n"+timedPy(pyOpenWrite2k))
 }
 
 // File calls through JavaScript's fs, and a walk over 5,000 files in 50
@@ -199,7 +245,14 @@ func walkTree(b *testing.B) string {
 }
 
 func benchWalk(b *testing.B, rt Runtime, code string) {
-	benchPolicy(b, rt, Policy{Mounts: []Mount{{Host: walkTree(b), Guest: "/data"}}}, code)
+	benchPolicy(b, rt, Policy{Mounts: []Mount{{Host: walkTree(b), Guest: "/data"}}}, timed(rt, code))
+}
+
+func timed(rt Runtime, code string) string {
+	if rt == JavaScript {
+		return timedJS(code)
+	}
+	return timedPy(code)
 }
 
 // benchNativeIn runs a native baseline whose code starts in dir; code
@@ -207,15 +260,15 @@ func benchWalk(b *testing.B, rt Runtime, code string) {
 func benchNativeIn(b *testing.B, interpreter, dir, code string) {
 	code = strings.ReplaceAll(code, "'/data'", pyQuote(dir))
 	if interpreter == "node" {
-		benchNative(b, "node", "-e", "process.chdir("+pyQuote(dir)+")\n"+code)
+		benchNative(b, "node", "-e", "process.chdir("+pyQuote(dir)+")\n"+timedJS(code))
 		return
 	}
-	benchNative(b, "python3", "-c", "import os\nos.chdir("+pyQuote(dir)+")\n"+code)
+	benchNative(b, "python3", "-c", "import os\nos.chdir("+pyQuote(dir)+")\n"+timedPy(code))
 }
 
 func BenchmarkPythonWalk5k(b *testing.B)        { benchWalk(b, Python, pyWalk5k) }
-func BenchmarkJavaScriptExists10k(b *testing.B) { benchExecute(b, JavaScript, jsExists10k) }
-func BenchmarkJavaScriptWrite2k(b *testing.B)   { benchExecute(b, JavaScript, jsWrite2k) }
+func BenchmarkJavaScriptExists10k(b *testing.B) { benchExecute(b, JavaScript, timedJS(jsExists10k)) }
+func BenchmarkJavaScriptWrite2k(b *testing.B)   { benchExecute(b, JavaScript, timedJS(jsWrite2k)) }
 func BenchmarkJavaScriptWalk5k(b *testing.B)    { benchWalk(b, JavaScript, jsWalk5k) }
 func BenchmarkNativePythonWalk5k(b *testing.B)  { benchNativeIn(b, "python3", walkTree(b), pyWalk5k) }
 func BenchmarkNativeNodeExists10k(b *testing.B) { benchNativeIn(b, "node", b.TempDir(), jsExists10k) }

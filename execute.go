@@ -77,6 +77,9 @@ func (s *wasmSandbox) execute(ctx context.Context, code string, p Policy, sessio
 	// Where the host performs the guest's writes, each is metered before
 	// it is made (see workspace.Meter); the watchdog covers the rest.
 	x.Spec.Meter = wd.Meter(before.Bytes, before.Entries)
+	if !x.Spec.HostFS && s.rt.name != JavaScript {
+		wd.Unmetered() // Python started cold writes through wasmtime's WASI
+	}
 	runErr, err := s.rt.eng.Run(x, func(x *engine.Execution) error { return s.rt.run(x, mod) })
 	stopUse := wd.Stop()
 	if err != nil {

@@ -31,8 +31,9 @@ func TestPythonHostFSEscapes(t *testing.T) {
 		"stat through a link out":             "import os\nprint(os.stat('/app/linkdir/secret.txt'))",
 		"rename between mounts":               "import os\nopen('/app/x', 'w').write('x')\nos.rename('/app/x', '/rw/x')",
 		"rename into a read-only mount":       "import os\nopen('/app/x', 'w').write('x')\nos.rename('/app/x', '/data/x')",
-		"hard link out of a read-only mount":  "import os\nos.link('/data/in.txt', '/app/h')",
+		"hard link between mounts":            "import os\nos.link('/data/in.txt', '/app/h')",
 		"truncate a read-only file":           "import os\nos.truncate('/data/in.txt', 0)",
+		"open a read-only file for update":    "open('/data/in.txt', 'r+')",
 		"utime on a read-only file":           "import os\nos.utime('/data/in.txt', (0, 0))",
 	}
 	for name, code := range attempts {
@@ -41,6 +42,9 @@ func TestPythonHostFSEscapes(t *testing.T) {
 			wantOutcome(t, res, OutcomeGuestError)
 			if strings.Contains(res.Stdout, "TOPSECRET") || strings.Contains(res.Stdout, "root:") {
 				t.Fatalf("escaped: %s", res.Stdout)
+			}
+			if strings.Contains(name, "read-only") && !strings.Contains(res.Stderr, "PermissionError") {
+				t.Fatalf("not refused as a read-only mount refuses: %s", res.Stderr)
 			}
 			if !strings.Contains(res.Stderr, "PermissionError") && !strings.Contains(res.Stderr, "OSError") &&
 				!strings.Contains(res.Stderr, "FileNotFoundError") {

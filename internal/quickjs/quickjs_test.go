@@ -402,6 +402,15 @@ console.log(path.join('/a/b', '../c', './d'), path.resolve('x/y', '../z'), path.
   path.relative('/a/b/c', '/a/d'), path.isAbsolute('a'), path.isAbsolute('/a'), path.resolve('/'), path.join());
 `)
 	expect(t, r, 0, "/a/c/d /app/x/z /a/b c.txt .gz / /a/c ../../d false true / .\n")
+
+	// One plain path resolves without the normalising loop; the answers
+	// are Node's, plain or not.
+	r = exec(t, nil, `
+const path = require('path');
+const cases = ['a', 'a/b.c', '/a/b', 'a.b/c', '.a', 'a/.b', 'a/', 'a//b', '/', '', '/a/../b', './a', 'a/..', '//a', 'é/ü'];
+console.log(cases.map((c) => path.resolve(c)).join(' '));
+`)
+	expect(t, r, 0, "/app/a /app/a/b.c /a/b /app/a.b/c /app/.a /app/a/.b /app/a /app/a/b / /app /b /app/a /app /a /app/é/ü\n")
 }
 
 func TestMemoryBomb(t *testing.T) {

@@ -22,18 +22,18 @@ func (f *FS) FdFdstatGet(mem []byte, fd int32, out uint32) Errno {
 	case kindStdout, kindStderr:
 		base = rightWrite | rightPollReadWrite
 	case kindDir:
-		ft, base, inherit = typeDirectory, rightsDirRead, rightsFileRead|rightsDirRead
-		if e.m.writable {
-			base |= rightsDirWrite
-			inherit |= rightsFileWrite | rightsDirWrite
-		}
+		// Every right, also on a read-only mount: wasi-libc asks for no
+		// more than a directory may pass on, and a request the mount
+		// refuses must fail at the host with EPERM, not quietly open a
+		// descriptor that cannot write.
+		ft, base, inherit = typeDirectory, rightsDirRead|rightsDirWrite, rightsAll
 	case kindFile:
 		ft = typeRegular
 		if fi, err := e.file.Stat(); err == nil {
 			ft = fileType(fi.Mode())
 		}
 		if ft == typeDirectory {
-			base, inherit = rightsDirRead, rightsFileRead|rightsDirRead
+			base, inherit = rightsDirRead|rightsDirWrite, rightsAll
 		}
 		if e.read {
 			base |= rightsFileRead

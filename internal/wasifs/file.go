@@ -26,6 +26,7 @@ const (
 	rightsFileWrite      = rightWrite | rightAllocate | rightSetSize | rightSetTimes
 	rightsDirRead        = 1<<13 | 1<<14 | 1<<15 | 1<<18 | rightFilestatGet
 	rightsDirWrite       = 1<<9 | 1<<10 | 1<<11 | 1<<12 | 1<<16 | 1<<17 | 1<<19 | 1<<20 | 1<<24 | 1<<25 | 1<<26 | rightSetTimes
+	rightsAll            = rightsFileRead | rightsFileWrite | rightsDirRead | rightsDirWrite
 	fdflagAppend         = 1
 	fstflagAtim          = 1
 	fstflagAtimNow       = 2

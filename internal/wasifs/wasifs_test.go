@@ -415,3 +415,66 @@ func TestMeter(t *testing.T) {
 		t.Fatalf("unmetered mount: errno %d", e)
 	}
 }
+
+// BenchmarkPathFilestatGet is the host's side of a guest's stat, to compare
+// with BenchmarkNativeStat (the same through the os package).
+func BenchmarkPathFilestatGet(b *testing.B) {
+	f := setupBench(b)
+	p, n := f.g.str("f.txt")
+	out := f.g.alloc(filestatSize)
+	for b.Loop() {
+		if e := f.fs.PathFilestatGet(f.g.mem, wsFd, lookupFollow, p, n, out); e != ESUCCESS {
+			b.Fatal(e)
+		}
+	}
+}
+
+func BenchmarkNativeStat(b *testing.B) {
+	f := setupBench(b)
+	for b.Loop() {
+		if _, err := os.Stat(filepath.Join(f.ws, "f.txt")); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkOpenWriteClose is the host's side of open, write one byte, close.
+func BenchmarkOpenWriteClose(b *testing.B) {
+	f := setupBench(b)
+	v := f.g.iov([]byte("x"))
+	cnt := f.g.alloc(4)
+	for b.Loop() {
+		fd, e := f.open(wsFd, "f.txt", oflagCreat|oflagTrunc, rightsWrite, true)
+		if e != ESUCCESS {
+			b.Fatal(e)
+		}
+		f.fs.FdWrite(f.g.mem, fd, v, 1, cnt)
+		f.fs.FdClose(fd)
+		f.g.next = v + 64
+	}
+}
+
+func BenchmarkNativeOpenWriteClose(b *testing.B) {
+	f := setupBench(b)
+	for b.Loop() {
+		file, err := os.OpenFile(filepath.Join(f.ws, "f.txt"), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o666)
+		if err != nil {
+			b.Fatal(err)
+		}
+		file.Write([]byte("x"))
+		file.Close()
+	}
+}
+
+func setupBench(b *testing.B) *fixture {
+	ws := b.TempDir()
+	if err := os.WriteFile(filepath.Join(ws, "f.txt"), nil, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	fs, err := New([]Mount{{Host: ws, Guest: "/app", Writable: true}}, nil, &bytes.Buffer{}, &bytes.Buffer{}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { fs.Close() })
+	return &fixture{fs: fs, g: newGuest(), ws: ws}
+}

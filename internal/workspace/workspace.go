@@ -12,6 +12,7 @@ import (
 	"os"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -55,6 +56,22 @@ const MaxStageEntries = 100
 var WatchInterval = 100 * time.Millisecond
 
 const watchPauseFactor = 10
+
+// MaxUnmeteredPause caps the pause between walks of a workspace whose
+// writes no Meter sees (see Watchdog.Unmetered): there the watchdog alone
+// bounds the overshoot, to what the guest writes during one walk (at most
+// MaxEntries entries) and one such pause, however slow the guest makes
+// its walks.
+const MaxUnmeteredPause = time.Second
+
+// nextPause is the pause after a walk that took walk.
+func nextPause(walk time.Duration, unmetered bool) time.Duration {
+	p := max(WatchInterval, watchPauseFactor*walk)
+	if unmetered {
+		p = min(p, max(WatchInterval, MaxUnmeteredPause))
+	}
+	return p
+}
 
 // FileState is what a workspace scan records of one regular file or symlink.
 type FileState struct {
@@ -259,7 +276,13 @@ type Watchdog struct {
 	mu      sync.Mutex
 	use     Use
 	stopped bool
+	// unmetered says that no Meter sees the guest's writes.
+	unmetered atomic.Bool
 }
+
+// Unmetered tells the watchdog that no Meter sees the guest's writes, so
+// that it walks at least every MaxUnmeteredPause.
+func (w *Watchdog) Unmetered() { w.unmetered.Store(true) }
 
 // found records use as what stopped the guest and stops it, unless it was
 // stopped already.
@@ -329,7 +352,7 @@ func Watch(dir string, limit int64, stage string, stageLimit int64, stop func())
 				w.found(use)
 				return
 			}
-			pause = max(WatchInterval, watchPauseFactor*time.Since(began))
+			pause = nextPause(time.Since(began), w.unmetered.Load())
 			t.Reset(pause)
 		}
 	})

@@ -42,14 +42,31 @@
     }
   }
   let cwd = config.cwd;
+  // A path of plain segments (none empty, none starting with a dot) is
+  // already normal: resolving one such path needs no normalising loop,
+  // which costs far more than the file call it usually precedes.
+  const plain = /^\/?[^/.][^/]*(?:\/[^/.][^/]*)*$/;
+  // cwdBase is what a plain relative path is appended to ('' for '/'),
+  // or null when the working directory itself is not plain; it is worked
+  // out again when the working directory changes.
+  let cwdBase = null, cwdBaseOf;
   const path = {
     sep: '/',
     delimiter: ':',
     resolve(...args) {
+      if (args.length === 1 && typeof args[0] === 'string' && plain.test(args[0])) {
+        const p = args[0];
+        if (p[0] === '/') return p;
+        if (cwd !== cwdBaseOf) {
+          cwdBaseOf = cwd;
+          cwdBase = cwd === '/' ? '' : cwd[0] === '/' && plain.test(cwd) ? cwd : null;
+        }
+        if (cwdBase !== null) return cwdBase + '/' + p;
+      }
       let resolved = '', abs = false;
       for (let i = args.length - 1; i >= -1 && !abs; i--) {
         const p = i >= 0 ? args[i] : cwd;
-        checkPath(p, `paths[${i}]`);
+        if (typeof p !== 'string') checkPath(p, `paths[${i}]`);
         if (p.length === 0) continue;
         resolved = `${p}/${resolved}`;
         abs = p[0] === '/';
