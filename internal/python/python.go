@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
 
@@ -53,6 +54,9 @@ const StateGuestDir = "/.wasmsandbox-state"
 func FullArgv(base []string, spec *engine.Spec) []string {
 	out := append([]string(nil), base...)
 	out = append(out, "-c", compatSource+"\n"+bootstrap, base64.StdEncoding.EncodeToString([]byte(spec.Code)), spec.GuestWorkspace)
+	if len(spec.Packages) > 0 {
+		out = append(out, "--wasmsandbox-packages", strings.Join(spec.Packages, ":"))
+	}
 	if g := spec.Globals; g != nil {
 		out = append(out, "--wasmsandbox-persist", persistSource, StateGuestDir, strconv.FormatInt(g.Max, 10))
 	}

@@ -48,6 +48,7 @@ type runArgs struct {
 	Args      []string          `json:"args,omitempty"`
 	Stage     *string           `json:"stage,omitempty"`
 	Limit     int64             `json:"limit,omitempty"`
+	Packages  []string          `json:"packages,omitempty"`
 }
 
 // RunSnapshot runs the execution's code in a fresh instance of the
@@ -86,7 +87,7 @@ func RunSnapshot(x *engine.Execution, mod *wasmtime.Module) error {
 		}
 	}
 
-	a := runArgs{Code: base64.StdEncoding.EncodeToString([]byte(s.Code)), Workspace: s.GuestWorkspace, Env: s.Env, Args: s.Args}
+	a := runArgs{Code: base64.StdEncoding.EncodeToString([]byte(s.Code)), Workspace: s.GuestWorkspace, Env: s.Env, Args: s.Args, Packages: s.Packages}
 	if g := s.Globals; g != nil {
 		stage := StateGuestDir
 		a.Stage, a.Limit = &stage, g.Max

@@ -54,7 +54,7 @@ var snapshotInit string
 
 // Transform names the snapshot recipe; change it whenever what a snapshot
 // holds or how it is laid out changes, so no stale build is reused.
-const Transform = "python-snapshot/14"
+const Transform = "python-snapshot/15"
 
 const (
 	// Slots is the number of directories a snapshot's guest can be shown:
