@@ -48,6 +48,7 @@ func Run(x *engine.Execution, mod *wasmtime.Module) error {
 		Argv:         append(append([]string(nil), s.Argv...), s.Args...),
 		FS:           fsys,
 		Cwd:          s.GuestWorkspace,
+		Packages:     s.Packages,
 		MemoryLimit:  max(s.MemoryBytes-heapHeadroom, s.MemoryBytes/2),
 		Sleep:        x.Sleep,
 		Interrupted:  x.Expired,

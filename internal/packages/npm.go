@@ -51,7 +51,7 @@ func AddJS(ctx context.Context, home, set string, specs []string, progress io.Wr
 		if err := seedNPM(cur, stage, set); err != nil {
 			return err
 		}
-		return npm(ctx, stage, progress, append([]string{"install", "--save"}, specs...)...)
+		return npm(ctx, stage, progress, append([]string{"install"}, specs...)...)
 	})
 }
 
@@ -112,7 +112,7 @@ func npm(ctx context.Context, dir string, progress io.Writer, args ...string) er
 		"--prefix", dir,
 		"--ignore-scripts", "--no-audit", "--no-fund", "--no-bin-links",
 		"--no-update-notifier", "--loglevel=error", "--install-strategy=hoisted",
-		"--package-lock=true", "--save-exact=false", "--"}, args[1:]...)
+		"--package-lock=true", "--save", "--"}, args[1:]...)
 	cmd := exec.CommandContext(ctx, bin, full...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "npm_config_update_notifier=false")

@@ -33,6 +33,7 @@ func init() {
 		"fsRename":     hostFSRename,
 		"fsError":      hostFSError,
 		"saveState":    hostSaveState,
+		"resolve":      hostResolve,
 	}
 }
 
