@@ -71,16 +71,16 @@ type Policy struct {
 	Env map[string]string `json:"env,omitempty" toml:"env,omitempty" jsonschema:"The complete guest environment (name to value). Absent means the runtime defaults; an empty object means no variables at all."`
 	// Argv is the guest's argv. Nil means the runtime's defaults.
 	Argv []string `json:"argv,omitempty" toml:"argv,omitempty" jsonschema:"The guest argv. Absent means the runtime defaults."`
+	// WorkspaceMaxBytes caps the total size of the workspace, checked while
+	// the guest runs (a guest that writes past it is stopped) and before an
+	// execution starts (a workspace already over it is refused).
+	WorkspaceMaxBytes int64 `json:"workspace_max_bytes,omitempty" toml:"workspace_max_bytes,omitempty" jsonschema:"Cap on the total size of the workspace in bytes, checked while the guest runs: a guest that writes past it is stopped, and a workspace already over it is refused. 0 or absent means the default, 1073741824 (1 GiB)."`
 	// Packages names the package sets (installed with `wasmsandbox packages
 	// add`) that the guest may import from, each mounted read-only at
 	// /packages/NAME. A set that exists only for the other language shows
 	// nothing; one that exists for neither is an error when the sandbox is
 	// created.
 	Packages []string `json:"packages,omitempty" toml:"packages,omitempty" jsonschema:"Names of the package sets (installed with wasmsandbox packages add, under WASMSANDBOX_HOME) that the guest may import from; each is mounted read-only at /packages/NAME. Names are 1 to 64 lower-case letters, digits, '.', '_' or '-'; at most 8. A set that exists only for the other language shows nothing to this one."`
-	// WorkspaceMaxBytes caps the total size of the workspace, checked while
-	// the guest runs (a guest that writes past it is stopped) and before an
-	// execution starts (a workspace already over it is refused).
-	WorkspaceMaxBytes int64 `json:"workspace_max_bytes,omitempty" toml:"workspace_max_bytes,omitempty" jsonschema:"Cap on the total size of the workspace in bytes, checked while the guest runs: a guest that writes past it is stopped, and a workspace already over it is refused. 0 or absent means the default, 1073741824 (1 GiB)."`
 }
 
 // Mount exposes a host directory to the guest.
@@ -437,6 +437,7 @@ type policyJSON struct {
 	Env               map[string]string `json:"env,omitzero"`
 	Argv              []string          `json:"argv,omitzero"`
 	WorkspaceMaxBytes int64             `json:"workspace_max_bytes,omitempty"`
+	Packages          []string          `json:"packages,omitempty"`
 }
 
 // MarshalJSON writes p in the policy-file form: the keys of the policy
@@ -455,6 +456,7 @@ func (p Policy) MarshalJSON() ([]byte, error) {
 		Env:               p.Env,
 		Argv:              p.Argv,
 		WorkspaceMaxBytes: p.WorkspaceMaxBytes,
+		Packages:          p.Packages,
 	}
 	if p.Timeout != 0 {
 		f.Timeout = p.Timeout.String()

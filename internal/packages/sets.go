@@ -55,7 +55,10 @@ var (
 	ErrNoSet = errors.New("no such package set")
 )
 
-var setName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+// SetNamePattern is what a set name must match.
+const SetNamePattern = `^[a-z0-9][a-z0-9._-]{0,63}$`
+
+var setName = regexp.MustCompile(SetNamePattern)
 
 // CheckSetName says what is wrong with a set name, or "" if nothing.
 func CheckSetName(name string) string {
