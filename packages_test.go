@@ -3,6 +3,7 @@ package sandbox
 import (
 	"archive/zip"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -116,5 +117,116 @@ func TestPythonPackagesFromWheel(t *testing.T) {
 	wantOutcome(t, res, OutcomeGuestError)
 	if !strings.Contains(res.Stderr, "Installed packages: none") {
 		t.Errorf("stderr = %s", res.Stderr)
+	}
+}
+
+// TestPythonPackagesColdStart: an interpreter command line the snapshot
+// cannot serve starts cold, and sees the packages the same way.
+func TestPythonPackagesColdStart(t *testing.T) {
+	home := packageHome(t)
+	whl := buildWheel(t, t.TempDir(), "cold-1.0-py3-none-any.whl", map[string]string{"cold.py": "X = 'cold'\n"}, true)
+	if _, err := packages.AddWheels(context.Background(), home, "extra", []string{whl}); err != nil {
+		t.Fatal(err)
+	}
+	sb, err := New(Python, WithRuntimeDir(home), WithPolicy(Policy{Packages: []string{"extra"}, Argv: []string{"python", "-I", "-X", "utf8"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := run(t, sb, "import cold, sys\nprint(cold.X, sys.path[-1])\nimport yaml")
+	wantOutcome(t, res, OutcomeGuestError)
+	if res.Stdout != "cold /packages/extra\n" || !strings.Contains(res.Stderr, "No module named 'yaml': the package is not available in this sandbox. Installed packages: cold") {
+		t.Errorf("stdout %q stderr %s", res.Stdout, res.Stderr)
+	}
+}
+
+// TestPackagesPolicyChecks: a set that is not installed is refused by New
+// naming the key; one installed only for the other language shows nothing.
+func TestPackagesPolicyChecks(t *testing.T) {
+	home := packageHome(t)
+	_, err := New(Python, WithRuntimeDir(home), WithPolicy(Policy{Packages: []string{"nope"}}))
+	var pe *PolicyError
+	if !errors.As(err, &pe) || pe.Fields[0].Field != "packages[0]" || !strings.Contains(err.Error(), "wasmsandbox packages add --lang python --set nope") {
+		t.Fatalf("New with a missing set: %v", err)
+	}
+	whl := buildWheel(t, t.TempDir(), "only-1.0-py3-none-any.whl", map[string]string{"only.py": ""}, true)
+	if _, err := packages.AddWheels(context.Background(), home, "pyonly", []string{whl}); err != nil {
+		t.Fatal(err)
+	}
+	sb, err := New(JavaScript, WithRuntimeDir(home), WithPolicy(Policy{Packages: []string{"pyonly"}}))
+	if err != nil {
+		t.Fatalf("a Python-only set under JavaScript: %v", err)
+	}
+	res := run(t, sb, "console.log(require('fs').existsSync('/packages/pyonly'))")
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "false\n" {
+		t.Errorf("stdout = %q", res.Stdout)
+	}
+	// A workspace that holds the set would let the guest change it.
+	_, err = New(Python, WithRuntimeDir(home), WithPolicy(Policy{Packages: []string{"pyonly"}, Workspace: home}))
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "packages[0]") || !strings.Contains(err.Error(), "writable") {
+		t.Errorf("a workspace containing the set: %v", err)
+	}
+}
+
+// TestJavaScriptResolution: node_modules in the workspace (nested
+// dependencies, exports conditions and patterns, type module), a missing
+// Node module a package needs, and a native addon, without npm.
+func TestJavaScriptResolution(t *testing.T) {
+	ws := t.TempDir()
+	files := map[string]string{
+		"node_modules/app-lib/package.json":                  `{"name":"app-lib","exports":{".":{"import":"./esm/index.mjs","require":"./cjs/index.js"},"./feature/*":"./features/*.js","./package.json":"./package.json"}}`,
+		"node_modules/app-lib/cjs/index.js":                  `const dep = require('dep'); exports.kind = 'cjs'; exports.dep = dep.version;`,
+		"node_modules/app-lib/esm/index.mjs":                 `import dep from 'dep'; export const kind = 'esm'; export const depVersion = dep.version;`,
+		"node_modules/app-lib/features/x.js":                 `module.exports = 'feature x';`,
+		"node_modules/app-lib/node_modules/dep/package.json": `{"name":"dep","main":"lib/main"}`,
+		"node_modules/app-lib/node_modules/dep/lib/main.js":  `module.exports = { version: 'nested-1' };`,
+		"node_modules/dep/package.json":                      `{"name":"dep","main":"top.js"}`,
+		"node_modules/dep/top.js":                            `module.exports = { version: 'top-2' };`,
+		"node_modules/esm-only/package.json":                 `{"name":"esm-only","type":"module","main":"index.js"}`,
+		"node_modules/esm-only/index.js":                     `export default function greet(n) { return 'hi ' + n; }`,
+		"node_modules/needs-net/package.json":                `{"name":"needs-net","main":"index.js"}`,
+		"node_modules/needs-net/index.js":                    `module.exports = require('http');`,
+		"node_modules/addon/package.json":                    `{"name":"addon","main":"build/Release/addon.node","gypfile":true}`,
+		"node_modules/addon/build/Release/addon.node":        "\x7fELF",
+		"node_modules/@scope/named/package.json":             `{"name":"@scope/named"}`,
+		"node_modules/@scope/named/index.js":                 `exports.one = 1; Object.defineProperty(exports, "two", { enumerable: true, get: () => 2 });`,
+	}
+	for name, body := range files {
+		p := filepath.Join(ws, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sb := newSandbox(t, JavaScript, Policy{Workspace: ws})
+	res := run(t, sb, `
+const lib = require('app-lib');
+console.log(lib.kind, lib.dep, require('dep').version, require('app-lib/feature/x'), require('@scope/named').two);
+console.log(require.resolve('app-lib'));
+`)
+	wantOutcome(t, res, OutcomeOK)
+	if want := "cjs nested-1 top-2 feature x 2\n" + ws[:0] + "/app/node_modules/app-lib/cjs/index.js\n"; res.Stdout != want {
+		t.Errorf("stdout = %q, want %q", res.Stdout, want)
+	}
+	res = run(t, sb, `
+import { kind, depVersion } from 'app-lib';
+import greet from 'esm-only';
+import { one, two } from '@scope/named';
+console.log(kind, depVersion, greet('esm'), one, two);
+`)
+	wantOutcome(t, res, OutcomeOK)
+	if res.Stdout != "esm nested-1 hi esm 1 2\n" {
+		t.Errorf("stdout = %q", res.Stdout)
+	}
+	for code, want := range map[string]string{
+		`require('needs-net')`:        "the Node.js module 'http', which package 'needs-net' needs, is not available in this sandbox",
+		`require('addon')`:            "native addon",
+		`require('app-lib/internal')`: "does not export './internal'",
+	} {
+		res = run(t, sb, code)
+		wantOutcome(t, res, OutcomeGuestError)
+		if !strings.Contains(res.Stderr, want) {
+			t.Errorf("%s: stderr lacks %q:\n%s", code, want, res.Stderr)
+		}
 	}
 }
