@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -91,5 +93,68 @@ print("networkx:", nx.shortest_path(g, "a", "d", weight="weight"))
 	if !strings.Contains(res.stderr, "No module named 'tabulate': the package is not available in this sandbox. Installed packages: ") ||
 		!strings.Contains(res.stderr, "bs4, dateutil, six, soupsieve") {
 		t.Errorf("stderr: %s", res.stderr)
+	}
+}
+
+// TestPackagesJavaScriptCLI: packages add runs npm into a set with a lock
+// file, list shows it, run imports it, rm takes it away.
+func TestPackagesJavaScriptCLI(t *testing.T) {
+	if _, err := exec.LookPath("npm"); err != nil {
+		t.Skip("npm is not installed")
+	}
+	home := packageHome(t)
+	add := runCLI(t, "", "packages", "add", "--lang", "javascript", "--home", home, "--set", "web", "ms@2").want(t, exitOK)
+	if !strings.Contains(add.stdout, "javascript\tweb\tms\t2.") {
+		t.Errorf("add stdout:\n%s", add.stdout)
+	}
+	if _, err := os.Stat(filepath.Join(home, "packages", "javascript", "web", "package-lock.json")); err != nil {
+		t.Errorf("no lock file: %v", err)
+	}
+	var list struct {
+		Sets []struct {
+			Lang, Name string
+			Packages   []struct{ Name, Version string }
+		}
+	}
+	out := runCLI(t, "", "packages", "list", "--home", home, "--json").want(t, exitOK)
+	if err := json.Unmarshal([]byte(out.stdout), &list); err != nil || len(list.Sets) != 1 || list.Sets[0].Name != "web" || list.Sets[0].Packages[0].Name != "ms" {
+		t.Errorf("list --json: %v\n%s", err, out.stdout)
+	}
+	policy := filepath.Join(t.TempDir(), "p.json")
+	os.WriteFile(policy, []byte(`{"packages": ["web"]}`), 0o644)
+	res := runCLI(t, "", "run", "--home", home, "--policy", policy, "--lang", "javascript", "-c", "import ms from 'ms'; console.log(ms('2h'), require('ms')(60000))").want(t, exitOK)
+	if res.stdout != "7200000 1m\n" {
+		t.Errorf("stdout = %q", res.stdout)
+	}
+	runCLI(t, "", "packages", "rm", "--lang", "javascript", "--home", home, "--set", "web", "left-pad").want(t, exitUsage)
+	runCLI(t, "", "packages", "rm", "--lang", "javascript", "--home", home, "--set", "web", "ms").want(t, exitOK)
+	res = runCLI(t, "", "run", "--home", home, "--policy", policy, "--lang", "javascript", "-c", "require('ms')").want(t, exitGuest)
+	if !strings.Contains(res.stderr, "installed packages: none") {
+		t.Errorf("stderr: %s", res.stderr)
+	}
+	runCLI(t, "", "packages", "rm", "--lang", "javascript", "--home", home, "--set", "web", "--all").want(t, exitOK)
+	res = runCLI(t, "", "run", "--home", home, "--policy", policy, "--lang", "javascript", "-c", "1").want(t, exitUsage)
+	if !strings.Contains(res.stderr, "packages[0]") {
+		t.Errorf("stderr: %s", res.stderr)
+	}
+}
+
+func TestPackagesCLIErrors(t *testing.T) {
+	home := packageHome(t)
+	dir := t.TempDir()
+	whl := filepath.Join(dir, "numpy-2.1.0-cp312-cp312-manylinux_2_17_x86_64.whl")
+	os.WriteFile(whl, []byte("PK"), 0o644)
+	res := runCLI(t, "", "packages", "add", "--lang", "python", "--home", home, whl).want(t, exitUsage)
+	if !strings.Contains(res.stderr, "tag cp312-cp312-manylinux_2_17_x86_64") {
+		t.Errorf("stderr: %s", res.stderr)
+	}
+	runCLI(t, "", "packages", "add", "--home", home, "x").want(t, exitUsage)
+	runCLI(t, "", "packages", "add", "--lang", "python", "--set", "Bad/Name", "--home", home, "x").want(t, exitUsage)
+	runCLI(t, "", "packages", "add", "--lang", "javascript", "--home", home, "--prefix=/").want(t, exitUsage)
+	runCLI(t, "", "packages", "add", "--lang", "javascript", "--home", home, "git+ssh://h/x").want(t, exitUsage)
+	runCLI(t, "", "packages", "rm", "--lang", "python", "--home", home, "x").want(t, exitUsage)
+	out := runCLI(t, "", "packages", "list", "--home", home).want(t, exitOK)
+	if !strings.Contains(out.stdout, "no package sets") {
+		t.Errorf("list: %s", out.stdout)
 	}
 }
