@@ -335,9 +335,10 @@ var nodeCoreModules = []string{"assert", "async_hooks", "buffer", "child_process
 // directory dir. On failure it returns "" and the whole error message.
 func (r *run) resolveSpec(dir, spec string, esm bool) (string, string) {
 	if r.h.FS == nil {
-		return "", moduleNotFound(spec)
-	}
-	if strings.HasPrefix(spec, "./") || strings.HasPrefix(spec, "../") || spec == "." || spec == ".." || path.IsAbs(spec) {
+		if strings.HasPrefix(spec, ".") || path.IsAbs(spec) {
+			return "", moduleNotFound(spec)
+		}
+	} else if strings.HasPrefix(spec, "./") || strings.HasPrefix(spec, "../") || spec == "." || spec == ".." || path.IsAbs(spec) {
 		p := path.Join(dir, spec)
 		if path.IsAbs(spec) {
 			p = path.Clean(spec)
@@ -359,18 +360,18 @@ func (r *run) resolveSpec(dir, spec string, esm bool) (string, string) {
 	by := ""
 	if i := strings.LastIndex(dir, "/node_modules/"); i >= 0 {
 		pkg, _, _ := splitBare(dir[i+len("/node_modules/"):])
-		by = ", which package '" + pkg + "' needs"
+		by = ", which package '" + pkg + "' needs,"
 	}
 	if slices.Contains(nodeCoreModules, top) {
 		return "", "Cannot find module '" + spec + "': the Node.js module '" + bare + "'" + by +
-			", is not available in this sandbox (available: " + availableModules + "; no processes, network or native addons)"
+			" is not available in this sandbox (available: " + availableModules + "; no processes, network or native addons)"
 	}
 	installed := r.installedPackages()
 	list := "none"
 	if len(installed) > 0 {
 		list = strings.Join(installed, ", ")
 	}
-	return "", "Cannot find module '" + spec + "'" + by + ": the package is not installed in this sandbox (installed packages: " + list +
+	return "", "Cannot find module '" + spec + "'" + strings.TrimSuffix(by, ",") + ": the package is not installed in this sandbox (installed packages: " + list +
 		"; built-in modules: " + availableModules + "; workspace files can be required by relative path)"
 }
 
@@ -378,6 +379,9 @@ func (r *run) resolveSpec(dir, spec string, esm bool) (string, string) {
 // node_modules directories.
 func (r *run) installedPackages() []string {
 	var out []string
+	if r.h.FS == nil {
+		return nil
+	}
 	for _, p := range r.h.Packages {
 		ents, err := r.h.FS.ReadDir(path.Join(p, "node_modules"))
 		if err != nil {
