@@ -221,6 +221,7 @@ console.log(kind, depVersion, greet('esm'), one, two);
 	for code, want := range map[string]string{
 		`require('needs-net')`:        "the Node.js module 'http', which package 'needs-net' needs, is not available in this sandbox",
 		`require('addon')`:            "native addon",
+		`require('esm-only')`:         "'esm-only' is an ES module, which require cannot load here): use import instead",
 		`require('app-lib/internal')`: "does not export './internal'",
 	} {
 		res = run(t, sb, code)

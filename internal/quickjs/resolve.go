@@ -422,6 +422,10 @@ func hostResolve(r *run, args []int32) (int32, error) {
 	if f == "" {
 		return r.newString("\x00" + msg)
 	}
+	if esm == 0 && (strings.HasSuffix(f, ".mjs") || strings.HasSuffix(f, ".js") && r.packageType(f) == "module") {
+		return r.newString("\x00require() of ES module " + f + " ('" + spec + "' is an ES module, which require cannot load here): use import instead, as in import * as m from '" + spec +
+			"' (code that uses import runs as an ES module)")
+	}
 	return r.newString(f)
 }
 
