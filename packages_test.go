@@ -231,3 +231,51 @@ console.log(kind, depVersion, greet('esm'), one, two);
 		}
 	}
 }
+
+// TestPackageSetSymlinkEscape: a symbolic link planted in a set that
+// leads out of it does not let either guest read the host file.
+func TestPackageSetSymlinkEscape(t *testing.T) {
+	home := packageHome(t)
+	secret := filepath.Join(t.TempDir(), "secret.txt")
+	os.WriteFile(secret, []byte("TOP-SECRET"), 0o644)
+	whl := buildWheel(t, t.TempDir(), "plain-1.0-py3-none-any.whl", map[string]string{"plain.py": ""}, true)
+	if _, err := packages.AddWheels(context.Background(), home, "default", []string{whl}); err != nil {
+		t.Fatal(err)
+	}
+	jsDir := filepath.Join(packages.Dir(home, packages.JavaScript, "default"), "node_modules", "evil")
+	os.MkdirAll(jsDir, 0o755)
+	os.WriteFile(filepath.Join(jsDir, "package.json"), []byte(`{"name":"evil","main":"index.js"}`), 0o644)
+	for _, link := range []string{filepath.Join(packages.MountDir(home, packages.Python, "default"), "leak.txt"), filepath.Join(jsDir, "index.js"), filepath.Join(jsDir, "leak.txt")} {
+		if err := os.Symlink(secret, link); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := Policy{Packages: []string{"default"}}
+	py, err := New(Python, WithRuntimeDir(home), WithPolicy(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := run(t, py, "print(open('/packages/default/leak.txt').read())")
+	if !strings.Contains(res.Stderr, "PermissionError") {
+		t.Errorf("python failed for another reason: %s", res.Stderr)
+	}
+	if strings.Contains(res.Stdout, "TOP-SECRET") || res.Outcome == OutcomeOK {
+		t.Errorf("python read through the link: %+v", res)
+	}
+	js, err := New(JavaScript, WithRuntimeDir(home), WithPolicy(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for code, why := range map[string]string{
+		"console.log(require('fs').readFileSync('/packages/default/node_modules/evil/leak.txt', 'utf8'))": "EACCES",
+		"console.log(require('evil'))": "has no main file",
+	} {
+		res = run(t, js, code)
+		if !strings.Contains(res.Stderr, why) {
+			t.Errorf("%s failed for another reason: %s", code, res.Stderr)
+		}
+		if strings.Contains(res.Stdout+res.Stderr, "TOP-SECRET") || res.Outcome == OutcomeOK {
+			t.Errorf("javascript read through the link (%s): %+v", code, res)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -156,5 +157,67 @@ func TestPackagesCLIErrors(t *testing.T) {
 	out := runCLI(t, "", "packages", "list", "--home", home).want(t, exitOK)
 	if !strings.Contains(out.stdout, "no package sets") {
 		t.Errorf("list: %s", out.stdout)
+	}
+}
+
+// TestPackagesPipNames: names go through the host's pip (here from a
+// local directory of wheels, with no index), dependencies included.
+func TestPackagesPipNames(t *testing.T) {
+	if _, err := exec.LookPath("pip3"); err != nil {
+		if _, err := exec.LookPath("pip"); err != nil {
+			t.Skip("pip is not installed")
+		}
+	}
+	links := t.TempDir()
+	writeTestWheel(t, links, "greetlib-1.0-py3-none-any.whl", "Requires-Dist: wordlib\n", map[string]string{"greetlib/__init__.py": "from wordlib import WORD\ndef greet():\n    return WORD + ', pip'\n"})
+	writeTestWheel(t, links, "wordlib-2.0-py3-none-any.whl", "", map[string]string{"wordlib.py": "WORD = 'hello'\n"})
+	t.Setenv("PIP_NO_INDEX", "1")
+	t.Setenv("PIP_FIND_LINKS", links)
+	t.Setenv("PIP_CONFIG_FILE", os.DevNull)
+	home := packageHome(t)
+	add := runCLI(t, "", "packages", "add", "--lang", "python", "--home", home, "--no-compile", "greetlib").want(t, exitOK)
+	if !strings.Contains(add.stdout, "greetlib\t1.0") || !strings.Contains(add.stdout, "wordlib\t2.0") {
+		t.Errorf("add stdout:\n%s", add.stdout)
+	}
+	policy := filepath.Join(t.TempDir(), "p.toml")
+	os.WriteFile(policy, []byte(`packages = ["default"]`), 0o644)
+	res := runCLI(t, "", "run", "--home", home, "--policy", policy, "-c", "import greetlib; print(greetlib.greet())").want(t, exitOK)
+	if res.stdout != "hello, pip\n" {
+		t.Errorf("stdout = %q", res.stdout)
+	}
+	res = runCLI(t, "", "packages", "add", "--lang", "python", "--home", home, "--no-compile", "nosuchpkg").want(t, exitInternal)
+	if !strings.Contains(res.stderr, ".whl files") {
+		t.Errorf("stderr: %s", res.stderr)
+	}
+}
+
+// writeTestWheel writes a pure-Python wheel with files and extra METADATA
+// lines into dir.
+func writeTestWheel(t *testing.T, dir, file, meta string, files map[string]string) {
+	t.Helper()
+	parts := strings.SplitN(file, "-", 3)
+	di := parts[0] + "-" + parts[1] + ".dist-info/"
+	f, err := os.Create(filepath.Join(dir, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zw := zip.NewWriter(f)
+	files[di+"WHEEL"] = "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+	files[di+"METADATA"] = "Metadata-Version: 2.1\nName: " + parts[0] + "\nVersion: " + parts[1] + "\n" + meta
+	var record strings.Builder
+	for name := range files {
+		record.WriteString(name + ",,\n")
+	}
+	files[di+"RECORD"] = record.String() + di + "RECORD,,\n"
+	for name, body := range files {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(body))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
