@@ -18,7 +18,8 @@ const DebianEnv = "WASMSANDBOX_TEST_DEBIAN"
 // DebianWheels fetches the named Debian packages (real, pure-Python
 // packages such as python3-tabulate) with `apt-get download`, extracts
 // each with `dpkg-deb -x`, and packs its importable part
-// (usr/lib/python3/dist-packages) as a py3-none-any wheel in dir, whose
+// (usr/lib/python3/dist-packages, without compiled extension modules) as a
+// py3-none-any wheel in dir, whose
 // paths it returns. It skips the test where apt-get or dpkg-deb is absent,
 // and where the archive cannot be reached unless DebianEnv is 1.
 func DebianWheels(t testing.TB, dir string, names ...string) []string {
@@ -99,7 +100,9 @@ func packWheel(site, dir string) (string, error) {
 		}
 		rel, _ := filepath.Rel(site, p)
 		rel = filepath.ToSlash(rel)
-		if strings.Contains(rel, ".egg-info") || strings.Contains(rel, ".dist-info") || !d.Type().IsRegular() {
+		// Compiled extension modules (python3-yaml's _yaml) stay out: the
+		// wheel holds the pure part.
+		if strings.Contains(rel, ".egg-info") || strings.Contains(rel, ".dist-info") || strings.HasSuffix(rel, ".so") || !d.Type().IsRegular() {
 			return nil
 		}
 		b, err := os.ReadFile(p)
