@@ -189,7 +189,7 @@ func TestJavaScriptResolution(t *testing.T) {
 		"node_modules/addon/package.json":                    `{"name":"addon","main":"build/Release/addon.node","gypfile":true}`,
 		"node_modules/addon/build/Release/addon.node":        "\x7fELF",
 		"node_modules/@scope/named/package.json":             `{"name":"@scope/named"}`,
-		"node_modules/@scope/named/index.js":                 `exports.one = 1; Object.defineProperty(exports, "two", { enumerable: true, get: () => 2 });`,
+		"node_modules/@scope/named/index.js":                 `exports.one = 1; exports.m = "m"; Object.defineProperty(exports, "two", { enumerable: true, get: () => 2 });`,
 	}
 	for name, body := range files {
 		p := filepath.Join(ws, name)
@@ -211,11 +211,11 @@ console.log(require.resolve('app-lib'));
 	res = run(t, sb, `
 import { kind, depVersion } from 'app-lib';
 import greet from 'esm-only';
-import { one, two } from '@scope/named';
-console.log(kind, depVersion, greet('esm'), one, two);
+import { one, two, m } from '@scope/named';
+console.log(kind, depVersion, greet('esm'), one, two, m);
 `)
 	wantOutcome(t, res, OutcomeOK)
-	if res.Stdout != "esm nested-1 hi esm 1 2\n" {
+	if res.Stdout != "esm nested-1 hi esm 1 2 m\n" {
 		t.Errorf("stdout = %q", res.Stdout)
 	}
 	for code, want := range map[string]string{

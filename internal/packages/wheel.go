@@ -253,8 +253,10 @@ func wheelIsPure(root *os.Root, rel string) bool {
 
 // normalizeDist is the PEP 503 normalised form of a distribution name.
 func normalizeDist(n string) string {
-	return strings.ToLower(regexp.MustCompile(`[-_.]+`).ReplaceAllString(n, "-"))
+	return strings.ToLower(distSeparators.ReplaceAllString(n, "-"))
 }
+
+var distSeparators = regexp.MustCompile(`[-_.]+`)
 
 // distInfos maps the normalised distribution names in site to their
 // .dist-info directories.

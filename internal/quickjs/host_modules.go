@@ -148,9 +148,11 @@ func (r *run) hostModuleLoad(args []wasmtime.Val) (int32, error) {
 // Its named exports are those cjsExportNames finds in src.
 func commonJSWrapper(name, src string) string {
 	var b strings.Builder
-	b.WriteString("const m = globalThis.require(" + mustJSON(name) + ");\nexport default m;\n")
+	b.WriteString("const __wasmsandbox_cjs = globalThis.require(" + mustJSON(name) + ");\nexport default __wasmsandbox_cjs;\n")
 	for _, n := range cjsExportNames(src) {
-		b.WriteString("export const " + n + " = m." + n + ";\n")
+		if n != "__wasmsandbox_cjs" {
+			b.WriteString("export const " + n + " = __wasmsandbox_cjs." + n + ";\n")
+		}
 	}
 	return b.String()
 }

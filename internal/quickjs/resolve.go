@@ -49,7 +49,7 @@ func splitBare(spec string) (name, sub string, ok bool) {
 	if strings.HasPrefix(spec, "@") {
 		n = 2
 	}
-	if len(parts) < n || parts[0] == "" || (n == 2 && parts[1] == "") {
+	if len(parts) < n || parts[0] == "" || parts[0] == "@" || (n == 2 && parts[1] == "") {
 		return "", "", false
 	}
 	name = strings.Join(parts[:n], "/")
