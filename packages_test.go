@@ -279,3 +279,31 @@ func TestPackageSetSymlinkEscape(t *testing.T) {
 		}
 	}
 }
+
+// TestPackagesInSession: a session whose policy names a set imports from
+// it in every execution, and keeps its globals across them.
+func TestPackagesInSession(t *testing.T) {
+	home := packageHome(t)
+	whl := buildWheel(t, t.TempDir(), "counter-1.0-py3-none-any.whl", map[string]string{"counter.py": "def inc(n):\n    return n + 1\n"}, true)
+	if _, err := packages.AddWheels(context.Background(), home, "default", []string{whl}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := OpenSessionStore(t.TempDir(), WithRuntimeDir(home))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := st.Create(context.Background(), SessionConfig{Runtime: Python, Policy: Policy{Packages: []string{"default"}}, AutoPersistGlobals: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, code := range []string{"import counter\nn = counter.inc(0)", "import counter\nn = counter.inc(n)\nprint(n)"} {
+		res, err := sess.Execute(context.Background(), code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantOutcome(t, res, OutcomeOK)
+		if i == 1 && res.Stdout != "2\n" {
+			t.Errorf("stdout = %q", res.Stdout)
+		}
+	}
+}
