@@ -174,6 +174,15 @@ func TestAddListRemoveWheels(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(site, "alpha")); !os.IsNotExist(err) {
 		t.Errorf("alpha left behind: %v", err)
 	}
+	// The swap leaves nothing behind but the set and its lock.
+	ents, _ := os.ReadDir(Root(home, Python))
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, ",") != ".default.lock,default" {
+		t.Errorf("after the swap the sets' directory holds %v", names)
+	}
 	if err := RemovePython(context.Background(), home, "default", []string{"gamma"}); !errors.Is(err, ErrNoSet) || !strings.Contains(err.Error(), "installed: beta") {
 		t.Errorf("removing a missing package: %v", err)
 	}

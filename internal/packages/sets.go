@@ -9,8 +9,9 @@
 //	python/SET/site/...               (what the guest sees on sys.path)
 //
 // A set is changed by building its new content in a staging directory
-// beside it and swapping it in with renames, under a lock, so that
-// executions never see a half-installed set.
+// beside it and swapping it in (one atomic exchange on Linux, else two
+// renames), under a lock, so that executions never see a half-installed
+// set.
 package packages
 
 import (
@@ -200,6 +201,11 @@ func update(ctx context.Context, home string, lang Lang, set string, build func(
 	defer os.RemoveAll(stage)
 	if err := build(dir, stage); err != nil {
 		return err
+	}
+	if _, err := os.Stat(dir); err == nil && exchange(stage, dir) == nil {
+		// The new set is in place and the old one where the stage was,
+		// removed by the deferred RemoveAll.
+		return nil
 	}
 	old := ""
 	if _, err := os.Stat(dir); err == nil {
