@@ -87,6 +87,7 @@ func TestAddWheelsRefusesUnsafeArchives(t *testing.T) {
 		"too deep":        {entries: []zipEntry{{name: strings.Repeat("d/", 70) + "f.py"}}, want: "nested more than"},
 		"long name":       {entries: []zipEntry{{name: strings.Repeat("n", 2000)}}, want: "longer than"},
 		"drive letter":    {entries: []zipEntry{{name: "C:/x.py"}}, want: "drive-letter"},
+		"extension":       {entries: []zipEntry{{name: "x/_speedups.cpython-312-x86_64-linux-gnu.so", body: "\x7fELF"}}, want: "compiled extension module"},
 		"data scripts ok": {entries: []zipEntry{{name: "x-1.data/scripts/run", body: "#!/bin/sh"}}, noWheel: true, want: "Root-Is-Purelib"},
 	}
 	for name, c := range cases {

@@ -150,6 +150,9 @@ func unpackWheel(file, site string) error {
 		if skip || rel == "" {
 			continue
 		}
+		if ext := path.Ext(rel); ext == ".so" || ext == ".pyd" || ext == ".dylib" || ext == ".dll" {
+			return bad("holds the compiled extension module %q, which cannot run in the WebAssembly sandbox; only pure-Python wheels can be installed", f.Name)
+		}
 		if f.FileInfo().IsDir() || strings.HasSuffix(f.Name, "/") {
 			if err := root.MkdirAll(rel, 0o755); err != nil {
 				return bad("creating %q: %v", rel, err)
