@@ -5,7 +5,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,13 +24,22 @@ import (
 // more than the default fuel budget; from bytecode about 7 G).
 
 // compileSource compiles the modules under argv[1] (tests directories
-// excepted) to bytecode that CPython loads without checking the source,
-// naming them as the guest sees them (argv[2]).
+// excepted; only the entries argv[3:] when given) to bytecode that CPython
+// loads without checking the source, naming them as the guest sees them
+// (argv[2]).
 const compileSource = `
-import compileall, py_compile, re, sys
-compileall.compile_dir(sys.argv[1], ddir=sys.argv[2], quiet=2, workers=WORKERS,
-    rx=re.compile(r"[/\\\\]tests?[/\\\\]"),
+import compileall, os, py_compile, re, sys
+site, guest, names = sys.argv[1], sys.argv[2], sys.argv[3:]
+opts = dict(quiet=2, rx=re.compile(r"[/\\\\]tests?[/\\\\]"),
     invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+if not names:
+    compileall.compile_dir(site, ddir=guest, workers=WORKERS, **opts)
+for n in names:
+    p = os.path.join(site, n)
+    if os.path.isdir(p):
+        compileall.compile_dir(p, ddir=guest + "/" + n, **opts)
+    else:
+        compileall.compile_file(p, ddir=guest, **opts)
 `
 
 // magicSource prints the interpreter's bytecode magic number.
@@ -54,8 +68,57 @@ func compilePython(ctx context.Context, home, set string, stderr io.Writer) erro
 			fmt.Fprintf(stderr, "%s: the host's python3.12 could not compile the set (%v), so the sandbox's CPython does\n", progName, err)
 		}
 	}
-	fmt.Fprintf(stderr, "%s: compiling with the sandbox's CPython (no python3.12 on this host); a large package takes minutes...\n", progName)
-	_, err = runCompile(ctx, home, site, strings.Replace(compileSource, "WORKERS", "1", 1), []string{"/site", guest}, stderr)
+	fmt.Fprintf(stderr, "%s: compiling with the sandbox's CPython (no python3.12 on this host); a large package takes a minute or more...\n", progName)
+	return compileInSandbox(ctx, home, site, guest, stderr)
+}
+
+// compileInSandbox compiles the set's top-level entries in a few sandboxes
+// at once (one per CPU, at most 4), the largest first.
+func compileInSandbox(ctx context.Context, home, site, guest string, stderr io.Writer) error {
+	ents, err := os.ReadDir(site)
+	if err != nil {
+		return err
+	}
+	type entry struct {
+		name  string
+		files int
+	}
+	var all []entry
+	for _, e := range ents {
+		if strings.HasSuffix(e.Name(), ".dist-info") || !(e.IsDir() || strings.HasSuffix(e.Name(), ".py")) {
+			continue
+		}
+		n := 1
+		if e.IsDir() {
+			filepath.WalkDir(filepath.Join(site, e.Name()), func(_ string, d fs.DirEntry, err error) error {
+				if err == nil && strings.HasSuffix(d.Name(), ".py") {
+					n++
+				}
+				return nil
+			})
+		}
+		all = append(all, entry{e.Name(), n})
+	}
+	slices.SortFunc(all, func(a, b entry) int { return b.files - a.files })
+	groups := make([][]string, min(runtime.NumCPU(), 4, max(len(all), 1)))
+	load := make([]int, len(groups))
+	for _, e := range all {
+		i := slices.Index(load, slices.Min(load))
+		groups[i] = append(groups[i], e.name)
+		load[i] += e.files
+	}
+	errc := make(chan error, len(groups))
+	for _, g := range groups {
+		go func() {
+			_, err := runCompile(ctx, home, site, strings.Replace(compileSource, "WORKERS", "1", 1), append([]string{"/site", guest}, g...), stderr)
+			errc <- err
+		}()
+	}
+	for range groups {
+		if e := <-errc; e != nil && err == nil {
+			err = e
+		}
+	}
 	return err
 }
 
