@@ -24,9 +24,19 @@ var jsPackageHome = sync.OnceValues(func() (string, error) {
 			return "", err
 		}
 	}
+	jsPackageDir = home
 	err = packages.AddJS(context.Background(), home, "default", []string{"lodash@4", "dayjs@1", "uuid@11", "zod@3"}, nil)
 	return home, err
 })
+
+// jsPackageDir is the home jsPackageHome made, if any; TestMain removes it.
+var jsPackageDir string
+
+func removeJSPackageHome() {
+	if jsPackageDir != "" {
+		os.RemoveAll(jsPackageDir)
+	}
+}
 
 func needJSPackages(t *testing.T) string {
 	t.Helper()
@@ -37,7 +47,6 @@ func needJSPackages(t *testing.T) string {
 	if err != nil {
 		t.Fatalf("installing the test packages with npm: %v", err)
 	}
-	t.Cleanup(func() {}) // the home is shared by the binary's tests
 	return home
 }
 
