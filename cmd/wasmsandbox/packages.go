@@ -79,8 +79,9 @@ unpacked by wasmsandbox itself, or a requirement (NAME, NAME==VERSION) that the
 host's pip downloads as pure-Python wheels with their dependencies
 (pip download --only-binary=:all: --platform any --python-version 3.12
 --implementation py). A wheel with compiled code is refused. The modules are
-then compiled to bytecode once, by the sandbox's own CPython, so that imports
-are fast.`)
+then compiled to bytecode once (by the host's python3.12 when its bytecode
+matches the guest's, else by the sandbox's own CPython), so that imports are
+fast.`)
 	fs.after = exitStatusHelp
 	setFlags(fs, &langName, &set, &home)
 	fs.BoolVar(&noCompile, "no-compile", false, "Python: skip compiling the modules to bytecode")
