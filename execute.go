@@ -60,8 +60,15 @@ func (s *wasmSandbox) execute(ctx context.Context, code string, p Policy, sessio
 	ev := events{logger: s.opts.logger, runtime: s.rt.name, sessionID: sessionID}
 	ev.start(ctx, p, len(code))
 
+	pkgMounts, pkgDirs, err := packageMounts(s.rt.name, p, s.opts.home)
+	if err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	spec := s.rt.spec(p, code, ws, g, &s.opts)
+	spec.Mounts = append(spec.Mounts, pkgMounts...)
+	spec.Packages = pkgDirs
+	s.rt.finish(&spec)
 	mod, err := s.rt.moduleFor(&spec)
 	if err != nil {
 		return nil, err

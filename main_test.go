@@ -17,7 +17,9 @@ var testHome string
 
 func TestMain(m *testing.M) {
 	testHome = testenv.Home()
-	os.Exit(m.Run())
+	code := m.Run()
+	removeJSPackageHome()
+	os.Exit(code)
 }
 
 // newSandbox returns a sandbox on the shared runtime directory.

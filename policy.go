@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/wasmsandbox/sandbox/internal/packages"
 )
 
 // Default policy values. A zero field of Policy takes the default below.
@@ -73,6 +75,12 @@ type Policy struct {
 	// the guest runs (a guest that writes past it is stopped) and before an
 	// execution starts (a workspace already over it is refused).
 	WorkspaceMaxBytes int64 `json:"workspace_max_bytes,omitempty" toml:"workspace_max_bytes,omitempty" jsonschema:"Cap on the total size of the workspace in bytes, checked while the guest runs: a guest that writes past it is stopped, and a workspace already over it is refused. 0 or absent means the default, 1073741824 (1 GiB)."`
+	// Packages names the package sets (installed with `wasmsandbox packages
+	// add`) that the guest may import from, each mounted read-only at
+	// /packages/NAME. A set that exists only for the other language shows
+	// nothing; one that exists for neither is an error when the sandbox is
+	// created.
+	Packages []string `json:"packages,omitempty" toml:"packages,omitempty" jsonschema:"Names of the package sets (installed with wasmsandbox packages add, under WASMSANDBOX_HOME) that the guest may import from; each is mounted read-only at /packages/NAME. Names are 1 to 64 lower-case letters, digits, '.', '_' or '-'; at most 8. A set that exists only for the other language shows nothing to this one."`
 }
 
 // Mount exposes a host directory to the guest.
@@ -136,8 +144,10 @@ func (p Policy) WithDefaults() Policy {
 // directories, that no read-only mount's host directory is the same as,
 // inside or contains the workspace or a writable mount's host directory
 // (after resolving symbolic links; the guest could modify it through the
-// writable one), and that env and argv hold no NUL bytes (nor env keys an
-// "="). Host paths are checked on the file system as they are now.
+// writable one), that env and argv hold no NUL bytes (nor env keys an
+// "="), and that packages names at most packages.MaxSets well-formed,
+// distinct sets whose guest paths overlap no mount. Whether each set is
+// installed is checked by New, which knows the runtime directory. Host paths are checked on the file system as they are now.
 func (p Policy) Validate() error {
 	p = p.WithDefaults()
 	var errs []FieldError
@@ -220,6 +230,22 @@ func (p Policy) Validate() error {
 			}
 		}
 		checkGuest(field+".guest", m.Guest)
+	}
+
+	if len(p.Packages) > packages.MaxSets {
+		add("packages", p.Packages, fmt.Sprintf("names %d package sets, more than %d (install the packages into fewer sets)", len(p.Packages), packages.MaxSets))
+	}
+	for i, name := range p.Packages {
+		field := fmt.Sprintf("packages[%d]", i)
+		if reason := packages.CheckSetName(name); reason != "" {
+			add(field, name, reason)
+			continue
+		}
+		if j := slices.Index(p.Packages, name); j < i {
+			add(field, name, fmt.Sprintf("is the same as packages[%d] (name each set once)", j))
+			continue
+		}
+		checkGuest(field, packages.GuestDir(name))
 	}
 
 	for _, k := range slices.Sorted(maps.Keys(p.Env)) {
@@ -411,6 +437,7 @@ type policyJSON struct {
 	Env               map[string]string `json:"env,omitzero"`
 	Argv              []string          `json:"argv,omitzero"`
 	WorkspaceMaxBytes int64             `json:"workspace_max_bytes,omitempty"`
+	Packages          []string          `json:"packages,omitempty"`
 }
 
 // MarshalJSON writes p in the policy-file form: the keys of the policy
@@ -429,6 +456,7 @@ func (p Policy) MarshalJSON() ([]byte, error) {
 		Env:               p.Env,
 		Argv:              p.Argv,
 		WorkspaceMaxBytes: p.WorkspaceMaxBytes,
+		Packages:          p.Packages,
 	}
 	if p.Timeout != 0 {
 		f.Timeout = p.Timeout.String()

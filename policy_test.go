@@ -306,6 +306,7 @@ func fullPolicy(t *testing.T, dir string) Policy {
 		Env:               map[string]string{"LANG": "C.UTF-8", "X": "a=b"},
 		Argv:              []string{"python", "-I"},
 		WorkspaceMaxBytes: 4096,
+		Packages:          []string{"default", "data-science"},
 	}
 }
 
@@ -323,6 +324,7 @@ workspace = "` + filepath.ToSlash(want.Workspace) + `"
 guest_workspace = "/work"
 argv = ["python", "-I"]
 workspace_max_bytes = 4096
+packages = ["default", "data-science"]
 
 [env]
 LANG = "C.UTF-8"
@@ -443,6 +445,12 @@ func TestParsePolicyErrors(t *testing.T) {
 		{"env value not string", "toml", "[env]\nA = 1\n", []string{"env.A"}, []string{"must be a string"}},
 		{"argv not array", "json", `{"argv": "python"}`, []string{"argv"}, nil},
 		{"argv item not string", "json", `{"argv": ["python", 3]}`, []string{"argv[1]"}, nil},
+		{"packages not array", "toml", `packages = "default"`, []string{"packages"}, []string{"must be an array"}},
+		{"packages item not string", "json", `{"packages": ["default", 3]}`, []string{"packages[1]"}, []string{"must be a string"}},
+		{"packages bad name", "toml", `packages = ["Data Science", "../x", ""]`, []string{"packages[0]", "packages[1]", "packages[2]"}, []string{"lower-case letters"}},
+		{"packages twice", "json", `{"packages": ["default", "default"]}`, []string{"packages[1]"}, []string{"same as packages[0]"}},
+		{"packages too many", "json", `{"packages": ["a", "b", "c", "d", "e", "f", "g", "h", "i"]}`, []string{"packages"}, []string{"more than 8"}},
+		{"packages over a mount", "toml", "packages = [\"default\"]\n[[mounts]]\nhost = \".\"\nguest = \"/packages\"\n", []string{"packages[0]"}, []string{`is inside mounts[0].guest "/packages"`}},
 		{"json duplicate key", "json", `{"fuel_budget": 1, "fuel_budget": 2}`, []string{"fuel_budget"}, []string{"more than once"}},
 
 		{"toml negative", "toml", "fuel_budget = -1\n", []string{"fuel_budget"}, []string{"fuel_budget = -1: must not be negative"}},

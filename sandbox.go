@@ -210,6 +210,14 @@ func New(rt Runtime, opts ...Option) (Sandbox, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	home, err := runtimes.Home(o.home)
+	if err != nil {
+		return nil, fmt.Errorf("%w: locating the runtime directory: %v", ErrInternal, err)
+	}
+	o.home = home
+	if _, _, err := packageMounts(rt, p, home); err != nil {
+		return nil, err
+	}
 	r, err := loadRuntime(rt, &o)
 	if err != nil {
 		return nil, err
@@ -324,13 +332,18 @@ func (g *guestRuntime) spec(p Policy, code, ws string, globals *engine.Globals, 
 	if sp.Argv == nil {
 		sp.Argv = g.defaultArgv
 	}
+	return sp
+}
+
+// finish adapts a spec whose mounts and packages are complete to the
+// runtime: its preparation (a snapshot's directory slots) and then argv.
+func (g *guestRuntime) finish(sp *engine.Spec) {
 	if g.prepare != nil {
-		g.prepare(&sp)
+		g.prepare(sp)
 	}
 	if g.argv != nil && !sp.Snapshot {
-		sp.Argv = g.argv(sp.Argv, &sp)
+		sp.Argv = g.argv(sp.Argv, sp)
 	}
-	return sp
 }
 
 var (

@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"github.com/google/jsonschema-go/jsonschema"
+
+	"github.com/wasmsandbox/sandbox/internal/packages"
 )
 
 // The committed files schema/policy.schema.json and schema/result.schema.json
@@ -69,6 +71,10 @@ func PolicySchema() ([]byte, error) {
 	s.Properties["guest_workspace"].Pattern = "^/"
 	s.Properties["mounts"].Items.Properties["guest"].Pattern = "^/."
 	s.Properties["mounts"].Items.Properties["writable"].Default = json.RawMessage("false")
+	maxSets := packages.MaxSets
+	s.Properties["packages"].MaxItems = &maxSets
+	s.Properties["packages"].UniqueItems = true
+	s.Properties["packages"].Items.Pattern = packages.SetNamePattern
 	return marshalSchema(s)
 }
 

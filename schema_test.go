@@ -119,6 +119,10 @@ func TestPolicySchema(t *testing.T) {
 		`{"mounts": [{"host": "/x", "guest": "/"}]}`,
 		`{"mounts": [{"host": "/x", "guest": "/d", "rw": true}]}`,
 		`{"env": {"A": 1}}`,
+		`{"packages": "default"}`,
+		`{"packages": ["Default"]}`,
+		`{"packages": ["a", "a"]}`,
+		`{"packages": ["a", "b", "c", "d", "e", "f", "g", "h", "i"]}`,
 	} {
 		var inst any
 		if err := json.Unmarshal([]byte(doc), &inst); err != nil {

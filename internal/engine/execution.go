@@ -40,6 +40,9 @@ type Spec struct {
 	Workspace, GuestWorkspace string
 	// Mounts are the other directories the guest sees.
 	Mounts []Mount
+	// Packages are the guest directories of the package sets the guest may
+	// import from, in order (each is also one of Mounts, read-only).
+	Packages []string
 	// Env and Argv are exactly what the guest gets.
 	Env  map[string]string
 	Argv []string

@@ -18,9 +18,17 @@ import (
 // environment describes what code sees, in one paragraph.
 func (s *server) environment() string {
 	var b strings.Builder
+	py := "Python is CPython 3.12 with its standard library only (numpy, pandas, requests and other third-party packages are not available). "
+	if t := packagesText(s.installed(sandbox.Python)); t != "" {
+		py = "Python is CPython 3.12 with its standard library and these installed pure-Python packages: " + t + " (no others; numpy, pandas and other packages with compiled code are not available). "
+	}
+	js := "no npm packages. "
+	if t := packagesText(s.installed(sandbox.JavaScript)); t != "" {
+		js = "and these npm packages for require or import: " + t + " (no others). "
+	}
 	fmt.Fprintf(&b, "The sandbox is a WebAssembly virtual machine, not a full computer: no network (sockets, HTTP and DNS all fail), no subprocesses or shell, no threads, and no package installs. "+
-		"Python is CPython 3.12 with its standard library only (numpy, pandas, requests and other third-party packages are not available). "+
-		"JavaScript is QuickJS-NG (modern ECMAScript, not Node.js) with a Node-style console, timers, process, Buffer, require('fs') and require('path'); no npm packages. "+
+		py+
+		"JavaScript is QuickJS-NG (modern ECMAScript, not Node.js) with a Node-style console, timers, process, Buffer, require('fs') and require('path'); "+js+
 		"The working directory is %s, a workspace you can read and write; nothing else of the host is visible", s.policy.GuestWorkspace)
 	if ms := s.policy.Mounts; len(ms) > 0 {
 		b.WriteString(" except ")
@@ -78,7 +86,7 @@ func (s *server) executeCodeDescription() string {
 }
 
 func (s *server) listRuntimesDescription() string {
-	return "List the languages this sandbox runs, their versions, whether each is available now, what code can use in each (standard library only, no network, the " +
+	return "List the languages this sandbox runs, their versions, whether each is available now, what code can use in each (the standard library and any installed packages, no network, the " +
 		s.policy.GuestWorkspace + " workspace, read-only mounts), and the limits in force (fuel, memory, time, output, sessions). Takes no arguments."
 }
 

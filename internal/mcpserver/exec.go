@@ -76,6 +76,8 @@ type RuntimeInfo struct {
 	UnavailableReason string `json:"unavailable_reason,omitempty" jsonschema:"Why the language cannot run now, when available is false."`
 	// Libraries says what code may import.
 	Libraries string `json:"libraries" jsonschema:"What code may import or require."`
+	// Packages are the installed packages code may import.
+	Packages []PackageInfo `json:"packages" jsonschema:"Installed third-party packages that code in this language may import (read-only); empty when there are none."`
 	// Notes are further facts about the environment.
 	Notes []string `json:"notes" jsonschema:"Further facts about the environment code runs in."`
 }
@@ -375,7 +377,8 @@ func (s *server) runtimeInfo(rt sandbox.Runtime) RuntimeInfo {
 	switch rt {
 	case sandbox.Python:
 		info.Version = "CPython 3.12 (WASI)"
-		info.Libraries = "The Python standard library only: no pip and no third-party packages (numpy, pandas, requests, ... are not installed)."
+		info.Libraries = s.pythonLibraries()
+		info.Packages = s.installed(rt)
 		info.Notes = []string{
 			"Runs as `python -I -X utf8 -u`: isolated mode, UTF-8, unbuffered output.",
 			"The code runs as __main__ with " + s.policy.GuestWorkspace + " as the working directory; tracebacks name it main.py.",
@@ -383,7 +386,8 @@ func (s *server) runtimeInfo(rt sandbox.Runtime) RuntimeInfo {
 		}
 	case sandbox.JavaScript:
 		info.Version = "QuickJS-NG (WASI)"
-		info.Libraries = "Built-in ECMAScript plus a Node-style console, timers, process, Buffer, TextEncoder/TextDecoder and require('fs'), require('path'), require('util'); files in the workspace can be required or imported. No npm packages."
+		info.Libraries = "Built-in ECMAScript plus a Node-style console, timers, process, Buffer, TextEncoder/TextDecoder and require('fs'), require('path'), require('util'); files in the workspace can be required or imported. " + s.javascriptPackages()
+		info.Packages = s.installed(rt)
 		info.Notes = []string{
 			"QuickJS is not Node.js: there is no http, net, child_process or worker_threads, and no fetch.",
 			"The code runs as a script, or as an ES module when it uses import or export; top-level await works in both.",

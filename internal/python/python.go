@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
 
@@ -57,6 +58,9 @@ func FullArgv(base []string, spec *engine.Spec) []string {
 	out = append(out, "-c", compatSource+"\n"+bootstrap, base64.StdEncoding.EncodeToString([]byte(spec.Code)), spec.GuestWorkspace)
 	if spec.ScriptName != "" {
 		out = append(out, "--wasmsandbox-script", spec.ScriptName)
+	}
+	if len(spec.Packages) > 0 {
+		out = append(out, "--wasmsandbox-packages", strings.Join(spec.Packages, ":"))
 	}
 	if g := spec.Globals; g != nil {
 		out = append(out, "--wasmsandbox-persist", persistSource, StateGuestDir, strconv.FormatInt(g.Max, 10))

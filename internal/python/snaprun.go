@@ -48,10 +48,11 @@ type runArgs struct {
 	Env       map[string]string `json:"env"`
 	Args      []string          `json:"args,omitempty"`
 	Stage     *string           `json:"stage,omitempty"`
+	Limit     int64             `json:"limit,omitempty"`
+	Packages  []string          `json:"packages,omitempty"`
 	Script    string            `json:"script,omitempty"`
 	// Line makes stdout line-buffered (the output is mirrored live).
-	Line  bool  `json:"line,omitempty"`
-	Limit int64 `json:"limit,omitempty"`
+	Line bool `json:"line,omitempty"`
 }
 
 // RunSnapshot runs the execution's code in a fresh instance of the
@@ -90,7 +91,8 @@ func RunSnapshot(x *engine.Execution, mod *wasmtime.Module) error {
 		}
 	}
 
-	a := runArgs{Code: base64.StdEncoding.EncodeToString([]byte(s.Code)), Workspace: s.GuestWorkspace, Env: s.Env, Args: s.Args, Script: s.ScriptName, Line: s.StdoutMirror != nil}
+	a := runArgs{Code: base64.StdEncoding.EncodeToString([]byte(s.Code)), Workspace: s.GuestWorkspace, Env: s.Env, Args: s.Args,
+		Packages: s.Packages, Script: s.ScriptName, Line: s.StdoutMirror != nil}
 	if g := s.Globals; g != nil {
 		stage := StateGuestDir
 		a.Stage, a.Limit = &stage, g.Max

@@ -58,7 +58,7 @@ var snapshotInit string
 
 // Transform names the snapshot recipe; change it whenever what a snapshot
 // holds or how it is laid out changes, so no stale build is reused.
-const Transform = "python-snapshot/19+hostfs+outbuf"
+const Transform = "python-snapshot/20+hostfs+outbuf+packages"
 
 const (
 	// Slots is the number of directories a snapshot's guest can be shown:

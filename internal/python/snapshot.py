@@ -39,7 +39,8 @@ def __wasmsandbox_init():
         code = m.persist_code if stage is not None else None
         src = binascii.a2b_base64(a["code"])
         try:
-            value = m.__wasmsandbox_run(src, a["workspace"], code, stage, a.get("limit", 0), True, a.get("script"))
+            value = m.__wasmsandbox_run(src, a["workspace"], code, stage, a.get("limit", 0), True, a.get("script"),
+                                        a.get("packages", ()))
             if value is not None:
                 # One write, which the host keeps as the result's value.
                 magic = b"\x00\x1bwasmsandbox-value\x00"

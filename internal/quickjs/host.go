@@ -35,6 +35,7 @@ func init() {
 		"fsRename":     hostFSRename,
 		"fsError":      hostFSError,
 		"saveState":    hostSaveState,
+		"resolve":      hostResolve,
 	}
 }
 

@@ -48,7 +48,7 @@ var builtinExports = map[string][]string{
 	"node:console": {"log", "info", "warn", "error", "debug"},
 	"node:buffer":  {"Buffer"},
 	"node:crypto": {"createHash", "createHmac", "getHashes", "randomBytes", "randomUUID",
-		"getRandomValues", "randomInt", "timingSafeEqual", "webcrypto"},
+		"getRandomValues", "randomInt", "timingSafeEqual", "webcrypto", "randomFillSync", "randomFill"},
 }
 
 // availableModules is the list shown when a module cannot be found.
@@ -78,7 +78,15 @@ func (r *run) hostModuleNormalize(args []wasmtime.Val) (int32, error) {
 	case strings.HasPrefix(spec, "file://"):
 		out = path.Clean(strings.TrimPrefix(spec, "file://"))
 	default:
-		return 0, r.throw("Error", moduleNotFound(spec))
+		dir := r.h.Cwd
+		if path.IsAbs(base) {
+			dir = path.Dir(base)
+		}
+		f, msg := r.resolveSpec(dir, spec, true)
+		if f == "" {
+			return 0, r.throw("Error", msg)
+		}
+		out = f
 	}
 	p, err := r.alloc([]byte(out))
 	return p, err
@@ -112,13 +120,18 @@ func (r *run) hostModuleLoad(args []wasmtime.Val) (int32, error) {
 		switch {
 		case strings.HasSuffix(name, ".json"):
 			src = "export default JSON.parse(" + mustJSON(src) + ");"
+		case strings.HasSuffix(name, ".node"):
+			return 0, r.throw("Error", nativeAddon(name))
 		case strings.HasSuffix(name, ".cjs"):
-			src = commonJSWrapper(name)
+			src = commonJSWrapper(name, src)
 		case strings.HasSuffix(name, ".js"):
-			// Like Node without "type": "module": a .js file without
-			// import/export is CommonJS.
-			if !isModuleSource(src) {
-				src = commonJSWrapper(name)
+			// As in Node, the nearest package.json's "type" decides; a
+			// file under node_modules without one is CommonJS. Elsewhere a
+			// .js file without import/export is CommonJS.
+			switch t := r.packageType(name); {
+			case t == "module":
+			case t == "commonjs" || strings.Contains(name, "/node_modules/") || !isModuleSource(src):
+				src = commonJSWrapper(name, src)
 			}
 		}
 	}
@@ -132,6 +145,19 @@ func (r *run) hostModuleLoad(args []wasmtime.Val) (int32, error) {
 
 // commonJSWrapper is the ES module source that imports the CommonJS file
 // name through require().
-func commonJSWrapper(name string) string {
-	return "const m = globalThis.require(" + mustJSON(name) + ");\nexport default m;\n"
+// Its named exports are those cjsExportNames finds in src.
+func commonJSWrapper(name, src string) string {
+	var b strings.Builder
+	b.WriteString("const __wasmsandbox_cjs = globalThis.require(" + mustJSON(name) + ");\nexport default __wasmsandbox_cjs;\n")
+	for _, n := range cjsExportNames(src) {
+		if n != "__wasmsandbox_cjs" {
+			b.WriteString("export const " + n + " = __wasmsandbox_cjs." + n + ";\n")
+		}
+	}
+	return b.String()
+}
+
+// nativeAddon is the error for loading a compiled Node addon.
+func nativeAddon(file string) string {
+	return "Cannot load '" + file + "': it is a native addon (compiled C++ for Node.js), which cannot run in this WebAssembly sandbox; use a pure-JavaScript package instead"
 }

@@ -72,7 +72,7 @@ func joinPrelude() string {
 var hostNames = []string{
 	"write", "now", "exit", "utf8Encode", "utf8Decode", "promiseState", "random",
 	"fsRead", "fsWrite", "fsStat", "fsReaddir", "fsMkdir", "fsRm", "fsRename", "fsError",
-	"saveState", "hash", "tzOffset", "intlData",
+	"saveState", "hash", "tzOffset", "intlData", "resolve",
 }
 
 // preludeCache holds the prelude compiled to QuickJS bytecode, keyed by the

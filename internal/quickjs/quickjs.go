@@ -31,6 +31,10 @@ type Host struct {
 	Argv []string
 	// FS is the guest filesystem; nil means no files at all.
 	FS *vfs.FS
+	// Packages are the guest directories of the package sets whose
+	// node_modules bare specifiers resolve in, after the node_modules
+	// directories above the importing file.
+	Packages []string
 	// Cwd is process.cwd() and the base of relative paths ("/app" when empty).
 	Cwd string
 	// MemoryLimit caps QuickJS's heap (JS_SetMemoryLimit) in bytes; 0 means

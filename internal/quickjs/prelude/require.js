@@ -31,6 +31,18 @@
     createHmac: (alg, key) => new Hash(alg, typeof key === 'string' ? Buffer.from(key) : Buffer.from(key)),
     getHashes: () => ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'],
     randomBytes,
+    randomFillSync(buf, offset = 0, size) {
+      const u8 = new Uint8Array(buf.buffer || buf, buf.byteOffset || 0, buf.byteLength);
+      if (size === undefined) size = u8.length - offset;
+      for (let off = 0; off < size; off += 65536) u8.set(host.random(Math.min(65536, size - off)), offset + off);
+      return buf;
+    },
+    randomFill(buf, offset, size, cb) {
+      if (typeof offset === 'function') { cb = offset; offset = 0; size = undefined; }
+      else if (typeof size === 'function') { cb = size; size = undefined; }
+      cryptoModule.randomFillSync(buf, offset, size);
+      setTimeout(() => cb(null, buf), 0);
+    },
     randomUUID: () => G.crypto.randomUUID(),
     getRandomValues: (ta) => G.crypto.getRandomValues(ta),
     randomInt(min, max, cb) {
@@ -77,16 +89,18 @@
   function makeRequire(dir) {
     const req = (name) => {
       if (typeof name !== 'string') checkPath(name, 'id');
-      if (!(name.startsWith('./') || name.startsWith('../') || name.startsWith('/') || name === '.' || name === '..')) return builtin(name);
-      const base = path.resolve(dir, name);
-      let file = null;
-      for (const cand of [base, base + '.js', base + '.cjs', base + '.json', base + '/index.js', base + '/index.json']) {
-        const st = host.fsStat(cand);
-        if (st === undefined) { host.fsError(); continue; }
-        if (JSON.parse(st).type !== 'dir') { file = cand; break; }
+      const bare = name.startsWith('node:') ? name.slice(5) : name;
+      if (name.startsWith('node:') || Object.prototype.hasOwnProperty.call(builtins, bare)) return builtin(name);
+      // Files and packages (node_modules above dir, then the package
+      // sets) are found by the host, as Node's resolution does.
+      const file = host.resolve(dir, name, 0);
+      if (file[0] === '\0') {
+        const e = new Error(file.slice(1));
+        e.code = 'MODULE_NOT_FOUND';
+        throw e;
       }
-      if (file === null) throw notFound(name);
       if (moduleCache.has(file)) return moduleCache.get(file).exports;
+      if (file.endsWith('.node')) throw new Error(`Cannot load '${file}': it is a native addon (compiled C++ for Node.js), which cannot run in this WebAssembly sandbox; use a pure-JavaScript package instead`);
       const src = fs.readFileSync(file, 'utf8');
       const module = { id: file, filename: file, loaded: false, exports: {}, children: [], paths: [] };
       moduleCache.set(file, module);
@@ -100,7 +114,13 @@
       module.loaded = true;
       return module.exports;
     };
-    req.resolve = (name) => (name.startsWith('.') || name.startsWith('/') ? path.resolve(dir, name) : name);
+    req.resolve = (name) => {
+      const bare = name.startsWith('node:') ? name.slice(5) : name;
+      if (name.startsWith('node:') || Object.prototype.hasOwnProperty.call(builtins, bare)) return name;
+      const file = host.resolve(dir, name, 0);
+      if (file[0] === '\0') { const e = new Error(file.slice(1)); e.code = 'MODULE_NOT_FOUND'; throw e; }
+      return file;
+    };
     req.cache = {};
     return req;
   }

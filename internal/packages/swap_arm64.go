@@ -1,0 +1,3 @@
+package packages
+
+const goarch = "arm64"

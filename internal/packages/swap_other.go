@@ -1,0 +1,8 @@
+//go:build !(linux && (amd64 || arm64))
+
+package packages
+
+import "errors"
+
+// exchange is unavailable here; update falls back to two renames.
+func exchange(a, b string) error { return errors.ErrUnsupported }
