@@ -404,3 +404,17 @@ try { new Intl.DateTimeFormat('en-US', { timeZone: 'Mars/Olympus' }) } catch (e)
 		t.Fatalf("stdout %q\nwant   %q", res.Stdout, want)
 	}
 }
+
+// fs.existsSync answers as Node does for every kind of argument, and never
+// for a path outside the mounts.
+func TestJavaScriptExistsSync(t *testing.T) {
+	res := run(t, newSandbox(t, JavaScript, Policy{}), `const fs = require('fs');
+fs.writeFileSync('a.txt', 'x'); fs.mkdirSync('d');
+console.log([fs.existsSync('a.txt'), fs.existsSync('./d/../a.txt'), fs.existsSync('/app/a.txt'), fs.existsSync('d'),
+  fs.existsSync(Buffer.from('a.txt')), fs.existsSync('nope'), fs.existsSync(''), fs.existsSync(null),
+  fs.existsSync(42), fs.existsSync('a\u0000'), fs.existsSync('/etc/passwd'), fs.existsSync('../../etc/passwd')].join(' '))`)
+	wantOutcome(t, res, OutcomeOK)
+	if want := "true true true true true false false false false false false false\n"; res.Stdout != want {
+		t.Fatalf("stdout %q, want %q", res.Stdout, want)
+	}
+}

@@ -29,6 +29,7 @@ func init() {
 		"fsRead":       hostFSRead,
 		"fsWrite":      hostFSWrite,
 		"fsStat":       hostFSStat,
+		"fsExists":     hostFSExists,
 		"fsReaddir":    hostFSReaddir,
 		"fsMkdir":      hostFSMkdir,
 		"fsRm":         hostFSRm,

@@ -143,6 +143,17 @@ func hostFSStat(r *run, args []int32) (int32, error) {
 	return r.newString(mustJSON(statJSON(fi)))
 }
 
+// hostFSExists(path) -> whether path names anything (fs.existsSync): one
+// call, and nothing is made for a missing path.
+func hostFSExists(r *run, args []int32) (int32, error) {
+	p, err := r.fsPath(args, 0)
+	if err != nil {
+		return 0, err
+	}
+	_, err = fsDo(r, func(fsys *vfs.FS) (vfs.Info, error) { return fsys.Stat(p) })
+	return r.boolean(err == nil)
+}
+
 // hostFSReaddir(path) -> JSON array of stat objects
 func hostFSReaddir(r *run, args []int32) (int32, error) {
 	p, err := r.fsPath(args, 0)

@@ -71,7 +71,7 @@ func joinPrelude() string {
 // hostNames are the host functions installed on the prelude's host object.
 var hostNames = []string{
 	"write", "now", "exit", "utf8Encode", "utf8Decode", "promiseState", "random",
-	"fsRead", "fsWrite", "fsStat", "fsReaddir", "fsMkdir", "fsRm", "fsRename", "fsError",
+	"fsRead", "fsWrite", "fsStat", "fsExists", "fsReaddir", "fsMkdir", "fsRm", "fsRename", "fsError",
 	"saveState", "hash", "tzOffset", "intlData", "resolve",
 }
 

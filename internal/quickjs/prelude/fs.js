@@ -97,8 +97,12 @@
       check(host.fsWrite(toPath(p), toBytes(data, encodingOf(opts)), 1));
     },
     existsSync(p) {
-      try { p = toPath(p); } catch { return false; }
-      return host.fsStat(p) !== undefined || (host.fsError(), false);
+      // A plain string goes to the host as it is (the host resolves it
+      // against the working directory): no JSON, no error object.
+      if (typeof p !== 'string' || p.includes('\u0000')) {
+        try { p = toPath(p); } catch { return false; }
+      }
+      return host.fsExists(p);
     },
     accessSync(p) { check(host.fsStat(toPath(p))); },
     statSync(p, opts) {
