@@ -1,7 +1,6 @@
 package quickjs
 
 import (
-	_ "embed"
 	"math"
 	"strings"
 	"sync"
@@ -58,13 +57,3 @@ func hostTZOffset(r *run, args []int32) (int32, error) {
 	return r.number(float64(off) / 60)
 }
 
-// intlData is the locale data of the guest's Intl (JSON), recorded from
-// Node by testdata/intl_gen.js. The guest asks for it on first use of
-// Intl, so that other runs do not pay for it.
-//
-//go:embed intl_data.json
-var intlData string
-
-func hostIntlData(r *run, _ []int32) (int32, error) {
-	return r.newString(intlData)
-}

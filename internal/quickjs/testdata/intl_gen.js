@@ -1,9 +1,9 @@
-// Generates intl_data.json, the locale data of the sandbox's Intl, from
+// Generates intl/data.json, the locale data of the sandbox's Intl, from
 // Node's own Intl (full ICU):
-//   node testdata/intl_gen.js > intl_data.json
+//   node testdata/intl_gen.js > intl/data.json
 // Patterns: {y} year, {M...} month, {d} day, {E...} weekday, {h}/{H} hour,
 // {m} minute, {s} second, {a} day period; date and time keys are the
-// indices of the option values (see prelude/intl_date.js).
+// indices of the option values (see intl/date.js).
 'use strict';
 const LOCALES = ['en-US', 'en-GB', 'de-DE', 'fr-FR'];
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'CHF', 'CAD', 'AUD', 'CNY', 'INR', 'KRW', 'BRL', 'MXN', 'SEK', 'NOK', 'DKK', 'PLN', 'RUB', 'HKD', 'SGD', 'NZD', 'ZAR', 'TRY'];

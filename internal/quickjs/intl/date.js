@@ -1,5 +1,5 @@
   // ---------------------------------------------------------------- Intl: DateTimeFormat, toLocale*String
-  // Patterns come from intl_data.json: a date pattern and a time pattern per
+  // Patterns come from intl/data.json: a date pattern and a time pattern per
   // combination of options (keys: the index + 1 of each option's value, 0
   // when absent), joined by the locale's glue unless ICU has a pattern of
   // its own for the combination (both). Time zones are the host's IANA
@@ -177,44 +177,40 @@
     get [Symbol.toStringTag]() { return 'Intl.DateTimeFormat'; }
   }
 
-  if (typeof G.Intl !== 'object') {
-    const Intl = {
-      NumberFormat: function NumberFormat(locales, options) { return new NF(locales, options); },
-      DateTimeFormat: function DateTimeFormat(locales, options) { return new DTF(locales, options); },
-      getCanonicalLocales: (l) => intlCanonical(l),
-      supportedValuesOf: (k) => {
-        switch (k) {
-          case 'calendar': return ['gregory'];
-          case 'numberingSystem': return ['latn'];
-          case 'currency': return Object.keys(intlData().locales[intlDefaultLocale].symbols).sort();
-        }
-        throw intlUnsupported(`supportedValuesOf(${JSON.stringify(String(k))})`);
-      },
-    };
-    // Intl.NumberFormat and Intl.DateTimeFormat work with and without new.
-    const NF = NumberFormat, DTF = DateTimeFormat;
-    Intl.NumberFormat.prototype = NF.prototype;
-    Intl.DateTimeFormat.prototype = DTF.prototype;
-    Object.defineProperty(NF.prototype, 'constructor', { value: Intl.NumberFormat, writable: true, configurable: true });
-    Object.defineProperty(DTF.prototype, 'constructor', { value: Intl.DateTimeFormat, writable: true, configurable: true });
-    Intl.NumberFormat.supportedLocalesOf = NF.supportedLocalesOf;
-    Intl.DateTimeFormat.supportedLocalesOf = DTF.supportedLocalesOf;
-    Object.defineProperty(Intl, Symbol.toStringTag, { value: 'Intl', configurable: true });
-    define(G, 'Intl', Intl);
-    define(Number.prototype, 'toLocaleString', {
-      toLocaleString(locales, options) { return new NF(locales, options).format(Number.prototype.valueOf.call(this)); },
-    }.toLocaleString);
-    define(BigInt.prototype, 'toLocaleString', {
-      toLocaleString(locales, options) { return new NF(locales, options).format(BigInt.prototype.valueOf.call(this)); },
-    }.toLocaleString);
-    const dateMethod = (name, required, defaults) => define(Date.prototype, name, {
-      [name](locales, options) {
-        const t = Date.prototype.getTime.call(this);
-        if (Number.isNaN(t)) return 'Invalid Date';
-        return new DTF(locales, options, required, defaults).format(t);
-      },
-    }[name]);
-    dateMethod('toLocaleString', 'any', 'all');
-    dateMethod('toLocaleDateString', 'date', 'date');
-    dateMethod('toLocaleTimeString', 'time', 'time');
-  }
+  const Intl = {
+    NumberFormat: function NumberFormat(locales, options) { return new NF(locales, options); },
+    DateTimeFormat: function DateTimeFormat(locales, options) { return new DTF(locales, options); },
+    getCanonicalLocales: (l) => intlCanonical(l),
+    supportedValuesOf: (k) => {
+      switch (k) {
+        case 'calendar': return ['gregory'];
+        case 'numberingSystem': return ['latn'];
+        case 'currency': return Object.keys(intlData().locales[intlDefaultLocale].symbols).sort();
+      }
+      throw intlUnsupported(`supportedValuesOf(${JSON.stringify(String(k))})`);
+    },
+  };
+  // Intl.NumberFormat and Intl.DateTimeFormat work with and without new.
+  const NF = NumberFormat, DTF = DateTimeFormat;
+  Intl.NumberFormat.prototype = NF.prototype;
+  Intl.DateTimeFormat.prototype = DTF.prototype;
+  Object.defineProperty(NF.prototype, 'constructor', { value: Intl.NumberFormat, writable: true, configurable: true });
+  Object.defineProperty(DTF.prototype, 'constructor', { value: Intl.DateTimeFormat, writable: true, configurable: true });
+  Intl.NumberFormat.supportedLocalesOf = NF.supportedLocalesOf;
+  Intl.DateTimeFormat.supportedLocalesOf = DTF.supportedLocalesOf;
+  Object.defineProperty(Intl, Symbol.toStringTag, { value: 'Intl', configurable: true });
+  const dateMethod = (required, defaults) => function (locales, options) {
+    const t = Date.prototype.getTime.call(this);
+    if (Number.isNaN(t)) return 'Invalid Date';
+    return new DTF(locales, options, required, defaults).format(t);
+  };
+  // What the prelude installs (see prelude/intl.js).
+  return {
+    Intl,
+    numberToLocaleString(locales, options) { return new NF(locales, options).format(Number.prototype.valueOf.call(this)); },
+    bigintToLocaleString(locales, options) { return new NF(locales, options).format(BigInt.prototype.valueOf.call(this)); },
+    toLocaleString: dateMethod('any', 'all'),
+    toLocaleDateString: dateMethod('date', 'date'),
+    toLocaleTimeString: dateMethod('time', 'time'),
+  };
+})
