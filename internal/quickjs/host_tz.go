@@ -56,4 +56,3 @@ func hostTZOffset(r *run, args []int32) (int32, error) {
 	_, off := time.UnixMilli(int64(ms)).In(loc).Zone()
 	return r.number(float64(off) / 60)
 }
-
