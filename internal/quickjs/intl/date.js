@@ -187,11 +187,18 @@
     get [Symbol.toStringTag]() { return 'Intl.DateTimeFormat'; }
   }
 
-  const Intl = {
-    NumberFormat: function NumberFormat(locales, options) { return new NF(locales, options); },
-    DateTimeFormat: function DateTimeFormat(locales, options) { return new DTF(locales, options); },
-    getCanonicalLocales: (l) => intlCanonical(l),
-    supportedValuesOf: (k) => {
+  // Intl.NumberFormat and Intl.DateTimeFormat work with and without new;
+  // Intl's members are not enumerable, as in V8.
+  const NF = NumberFormat, DTF = DateTimeFormat;
+  const Intl = {};
+  const hidden = (obj, props) => {
+    for (const [k, v] of Object.entries(props)) Object.defineProperty(obj, k, { value: v, writable: true, configurable: true, enumerable: false });
+  };
+  hidden(Intl, {
+    NumberFormat: function NumberFormat() { return new NF(arguments[0], arguments[1]); },
+    DateTimeFormat: function DateTimeFormat() { return new DTF(arguments[0], arguments[1]); },
+    getCanonicalLocales: function getCanonicalLocales(l) { return intlCanonical(l); },
+    supportedValuesOf: function supportedValuesOf(k) {
       switch (k) {
         case 'calendar': return ['gregory'];
         case 'numberingSystem': return ['latn'];
@@ -199,15 +206,12 @@
       }
       throw intlUnsupported(`supportedValuesOf(${JSON.stringify(String(k))})`);
     },
-  };
-  // Intl.NumberFormat and Intl.DateTimeFormat work with and without new.
-  const NF = NumberFormat, DTF = DateTimeFormat;
-  Intl.NumberFormat.prototype = NF.prototype;
-  Intl.DateTimeFormat.prototype = DTF.prototype;
-  Object.defineProperty(NF.prototype, 'constructor', { value: Intl.NumberFormat, writable: true, configurable: true });
-  Object.defineProperty(DTF.prototype, 'constructor', { value: Intl.DateTimeFormat, writable: true, configurable: true });
-  Intl.NumberFormat.supportedLocalesOf = NF.supportedLocalesOf;
-  Intl.DateTimeFormat.supportedLocalesOf = DTF.supportedLocalesOf;
+  });
+  for (const [F, C] of [[Intl.NumberFormat, NF], [Intl.DateTimeFormat, DTF]]) {
+    F.prototype = C.prototype;
+    hidden(C.prototype, { constructor: F });
+    hidden(F, { supportedLocalesOf: C.supportedLocalesOf });
+  }
   Object.defineProperty(Intl, Symbol.toStringTag, { value: 'Intl', configurable: true });
   const dateMethod = (required, defaults) => function (locales, options) {
     const t = Date.prototype.getTime.call(this);

@@ -117,3 +117,11 @@ for (const [what, f] of [
 ]) {
   try { f(); console.log(what, 'no error') } catch (e) { console.log(what, e.name, e.message) }
 }
+console.log(new Intl.NumberFormat('en-US'));
+console.log(new Intl.DateTimeFormat('en-US'));
+console.log(Intl);
+console.log(typeof Intl.NumberFormat, Intl.NumberFormat.name, Intl.NumberFormat.length, Object.keys(Intl));
+const nf = new Intl.NumberFormat('en-US'); console.log([1234, 5678].map(nf.format));
+console.log(String(new Intl.NumberFormat()), Object.prototype.toString.call(new Intl.DateTimeFormat()));
+console.log((12.5).toLocaleString('en-US', { style: 'currency', currency: 'USD' }), (1e6).toLocaleString('de'));
+console.log([1234.5, new Date(0)].toLocaleString());
