@@ -1,7 +1,8 @@
 // Threads with a stack large enough for the engine's max wasm stack: the
 // guest runs on one (see bigstack.go), since a Go thread's own stack (the
 // C library's default, or the main thread's) may be smaller than what
-// wasmtime lets compiled code use.
+// wasmtime lets compiled code use. Each thread enters Go once and stays
+// there, running guests, for the life of the process.
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -22,9 +22,20 @@ func TestOnGuestThread(t *testing.T) {
 	t.Fatal("no panic")
 }
 
-// BenchmarkGuestThread measures what running a guest on a thread of its
-// own adds to an execution: creating the thread, entering Go on it and
-// waiting for it.
+// A thread whose job panicked runs the next one.
+func TestGuestThreadAfterPanic(t *testing.T) {
+	func() {
+		defer func() { recover() }()
+		onGuestThread(func() { panic("x") })
+	}()
+	ran := false
+	if err := onGuestThread(func() { ran = true }); err != nil || !ran {
+		t.Fatalf("ran %v, err %v", ran, err)
+	}
+}
+
+// BenchmarkGuestThread measures what running a guest on one of our
+// threads adds to an execution: handing it the job and waiting for it.
 func BenchmarkGuestThread(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if err := onGuestThread(func() {}); err != nil {
