@@ -3,6 +3,7 @@ package engine
 // #include <stddef.h>
 // #include <stdint.h>
 // extern int wsb_start_big_stack_thread(size_t stack, uintptr_t handle);
+// extern void wsb_release_stack(void);
 import "C"
 
 import (
@@ -41,6 +42,7 @@ func wsbBigStackRun(h C.uintptr_t) {
 	t := cgo.Handle(h).Value().(*guestThread)
 	for job := range t.jobs {
 		job()
+		C.wsb_release_stack()
 	}
 }
 
