@@ -99,3 +99,32 @@ func checkPolicyFile(name string) error {
 	}
 	return nil
 }
+
+// readableInput reports whether the program's standard input should be
+// read from r: a pipe, a file or any reader but an *os.File that is a
+// terminal or another character device (/dev/null reads as nothing
+// anyway).
+func readableInput(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return r != nil
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice == 0
+}
+
+// readLimited reads r to the end, or to limit+1 bytes, whichever comes first.
+func readLimited(r io.Reader, limit int64) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	return string(b), err
+}
+
+// readFileLimited reads the program file name, at most limit+1 bytes. Its
+// errors are usage errors (exit 3): the file is missing, unreadable, not a
+// regular file, or larger than limit (then it is not read at all).
+func readFileLimited(name string, limit int64) (string, error) {
+	b, err := readRegular(name, "the program", limit, func(size int64) error {
+		return usageErr{fmt.Errorf("%w: the program %s is %d bytes, larger than max_code_bytes (%d bytes); send less code or raise the limit in the policy", sandbox.ErrCodeTooLarge, name, size, limit)}
+	})
+	return string(b), err
+}

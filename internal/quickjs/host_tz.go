@@ -1,7 +1,6 @@
 package quickjs
 
 import (
-	_ "embed"
 	"math"
 	"strings"
 	"sync"
@@ -56,15 +55,4 @@ func hostTZOffset(r *run, args []int32) (int32, error) {
 	}
 	_, off := time.UnixMilli(int64(ms)).In(loc).Zone()
 	return r.number(float64(off) / 60)
-}
-
-// intlData is the locale data of the guest's Intl (JSON), recorded from
-// Node by testdata/intl_gen.js. The guest asks for it on first use of
-// Intl, so that other runs do not pay for it.
-//
-//go:embed intl_data.json
-var intlData string
-
-func hostIntlData(r *run, _ []int32) (int32, error) {
-	return r.newString(intlData)
 }

@@ -24,21 +24,20 @@ var preludeFS embed.FS
 // QuickJS compiles, and the line numbers in its stack traces (file name
 // <wasmsandbox>), are those of a single file.
 var preludeFiles = []string{
-	"head.js",        // the function's head: 'use strict', config, G, define
-	"inspect.js",     // util.inspect and util.format
-	"console.js",     // console
-	"timers.js",      // setTimeout and the rest; the event loop's next and fire
-	"buffer.js",      // Buffer, TextEncoder, TextDecoder
-	"crypto.js",      // crypto.getRandomValues and randomUUID, structuredClone
-	"intl_number.js", // Intl.NumberFormat, Number.prototype.toLocaleString
-	"intl_date.js",   // Intl.DateTimeFormat, Date.prototype.toLocale*String
-	"path.js",        // path (POSIX)
-	"fs.js",          // fs and fs/promises, over the host's fs* functions
-	"process.js",     // process
-	"util.js",        // util
-	"require.js",     // require(), module and the builtin modules
-	"persist.js",     // auto_persist_globals: persist.begin and persist.save
-	"loop.js",        // report and the exit code; returns the hooks to Go
+	"head.js",    // the function's head: 'use strict', config, G, define
+	"inspect.js", // util.inspect and util.format
+	"console.js", // console
+	"timers.js",  // setTimeout and the rest; the event loop's next and fire
+	"buffer.js",  // Buffer, TextEncoder, TextDecoder
+	"crypto.js",  // crypto.getRandomValues and randomUUID, structuredClone
+	"intl.js",    // Intl and toLocale*String, loaded on first use (intl.go)
+	"path.js",    // path (POSIX)
+	"fs.js",      // fs and fs/promises, over the host's fs* functions
+	"process.js", // process
+	"util.js",    // util
+	"require.js", // require(), module and the builtin modules
+	"persist.js", // auto_persist_globals: persist.begin and persist.save
+	"loop.js",    // report and the exit code; returns the hooks to Go
 }
 
 // preludeSource is the prelude's source: preludeFiles joined.
@@ -72,7 +71,7 @@ func joinPrelude() string {
 var hostNames = []string{
 	"write", "now", "exit", "utf8Encode", "utf8Decode", "promiseState", "random",
 	"fsRead", "fsWrite", "fsStat", "fsExists", "fsReaddir", "fsMkdir", "fsRm", "fsRename", "fsError",
-	"saveState", "hash", "tzOffset", "intlData", "resolve",
+	"saveState", "hash", "tzOffset", "intlData", "intlLoad", "resolve",
 }
 
 // preludeCache holds the prelude compiled to QuickJS bytecode, keyed by the
@@ -139,12 +138,19 @@ func (r *run) installPrelude() error {
 // loadPrelude evaluates the prelude, from cached bytecode when possible,
 // and returns the function it evaluates to.
 func (r *run) loadPrelude() (int32, error) {
+	return r.loadCompiled(&preludeCache, preludeSource, "<wasmsandbox>")
+}
+
+// loadCompiled evaluates source (named name in stack traces), from the
+// bytecode cached in cache when possible (keyed by the engine's version),
+// and returns what it evaluates to.
+func (r *run) loadCompiled(cache *sync.Map, source, name string) (int32, error) {
 	vp, err := r.i32("qjs_get_quickjs_version")
 	if err != nil {
 		return 0, err
 	}
 	version := r.cstr(vp)
-	if bc, ok := preludeCache.Load(version); ok {
+	if bc, ok := cache.Load(version); ok {
 		b := bc.([]byte)
 		p, err := r.alloc(b)
 		if err != nil {
@@ -163,24 +169,24 @@ func (r *run) loadPrelude() (int32, error) {
 			return res, nil
 		}
 		r.dropException()
-		preludeCache.Delete(version)
+		cache.Delete(version)
 	}
 	// Compile, remember the bytecode, then evaluate it.
-	src, err := r.alloc([]byte(preludeSource))
+	src, err := r.alloc([]byte(source))
 	if err != nil {
 		return 0, err
 	}
-	name, err := r.alloc([]byte("<wasmsandbox>"))
+	np, err := r.alloc([]byte(name))
 	if err != nil {
 		return 0, err
 	}
-	buf, err := r.i32("qjs_compile", src, int32(len(preludeSource)), name, int32(evalGlobal), int32(0), r.scratch)
+	buf, err := r.i32("qjs_compile", src, int32(len(source)), np, int32(evalGlobal), int32(0), r.scratch)
 	if err != nil {
 		return 0, err
 	}
 	if buf != 0 {
 		n := r.u32(r.scratch)
-		preludeCache.Store(version, append([]byte(nil), r.data()[uint32(buf):uint32(buf)+n]...))
+		cache.Store(version, append([]byte(nil), r.data()[uint32(buf):uint32(buf)+n]...))
 		if err := r.free(buf); err != nil {
 			return 0, err
 		}
@@ -188,8 +194,8 @@ func (r *run) loadPrelude() (int32, error) {
 		r.dropException()
 	}
 	r.free(src)
-	r.free(name)
-	return r.eval(preludeSource, "<wasmsandbox>", evalGlobal)
+	r.free(np)
+	return r.eval(source, name, evalGlobal)
 }
 
 // config is the JSON the prelude receives: argv, env, cwd, filename.

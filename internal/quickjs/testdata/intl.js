@@ -91,6 +91,15 @@ for (const loc of locales) {
   console.log(loc, show(new Intl.DateTimeFormat(loc, { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Berlin' }).formatToParts(instants[1])));
   console.log(loc, show(new Intl.DateTimeFormat(loc, { timeZone: 'Asia/Tokyo', hour: 'numeric', minute: '2-digit' }).formatToParts(instants[0])));
 }
+// Midnight and noon under each hour option (Node's en-GB 12-hour clock
+// counts 0-11, its en-US 24-hour clock 1-24), and zone names as ICU gives them.
+for (const loc of locales) {
+  for (const o of [{ hour12: true }, { hour12: false }, { hourCycle: 'h11' }, { hourCycle: 'h12' }, { hourCycle: 'h23' }, { hourCycle: 'h24' }, { timeStyle: 'short', hour12: false }, { timeStyle: 'short', hourCycle: 'h11' }]) {
+    const f = new Intl.DateTimeFormat(loc, { hour: o.timeStyle ? undefined : 'numeric', minute: o.timeStyle ? undefined : '2-digit', timeZone: 'UTC', ...o });
+    console.log(loc, show(o), show(f.format(Date.UTC(2024, 0, 1, 0, 5))), show(f.format(Date.UTC(2024, 0, 1, 12, 5))), f.resolvedOptions().hourCycle);
+  }
+}
+console.log(['Asia/Kolkata', 'Asia/Kathmandu', 'Europe/Kyiv', 'Etc/UTC', 'GMT', 'US/Eastern'].map((z) => new Intl.DateTimeFormat('en', { timeZone: z }).resolvedOptions().timeZone));
 console.log(new Date(0).toLocaleString(), new Date(0).toLocaleDateString(), new Date(0).toLocaleTimeString(), new Date(NaN).toLocaleString());
 console.log(new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: 'numeric', minute: '2-digit' }).resolvedOptions());
 console.log(new Intl.DateTimeFormat('de', { dateStyle: 'long' }).resolvedOptions(), new Intl.DateTimeFormat().resolvedOptions().timeZone);
@@ -108,3 +117,11 @@ for (const [what, f] of [
 ]) {
   try { f(); console.log(what, 'no error') } catch (e) { console.log(what, e.name, e.message) }
 }
+console.log(new Intl.NumberFormat('en-US'));
+console.log(new Intl.DateTimeFormat('en-US'));
+console.log(Intl);
+console.log(typeof Intl.NumberFormat, Intl.NumberFormat.name, Intl.NumberFormat.length, Object.keys(Intl));
+const nf = new Intl.NumberFormat('en-US'); console.log([1234, 5678].map(nf.format));
+console.log(String(new Intl.NumberFormat()), Object.prototype.toString.call(new Intl.DateTimeFormat()));
+console.log((12.5).toLocaleString('en-US', { style: 'currency', currency: 'USD' }), (1e6).toLocaleString('de'));
+console.log([1234.5, new Date(0)].toLocaleString());

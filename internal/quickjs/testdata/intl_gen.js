@@ -1,16 +1,18 @@
-// Generates intl_data.json, the locale data of the sandbox's Intl, from
+// Generates intl/data.json, the locale data of the sandbox's Intl, from
 // Node's own Intl (full ICU):
-//   node testdata/intl_gen.js > intl_data.json
+//   node testdata/intl_gen.js > intl/data.json
 // Patterns: {y} year, {M...} month, {d} day, {E...} weekday, {h}/{H} hour,
 // {m} minute, {s} second, {a} day period; date and time keys are the
-// indices of the option values (see prelude/intl_date.js).
+// indices of the option values (see intl/date.js).
 'use strict';
 const LOCALES = ['en-US', 'en-GB', 'de-DE', 'fr-FR'];
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'CHF', 'CAD', 'AUD', 'CNY', 'INR', 'KRW', 'BRL', 'MXN', 'SEK', 'NOK', 'DKK', 'PLN', 'RUB', 'HKD', 'SGD', 'NZD', 'ZAR', 'TRY'];
-// Two instants (UTC) with one-digit fields (padding shows) and a
-// 24-hour hour (the hour cycle shows): Friday 2024-01-05.
+// Three instants (UTC) of Friday 2024-01-05: one-digit fields (padding
+// shows), an afternoon hour (12 or 24 hours show) and midnight (which of
+// 0-11, 1-12, 0-23 or 1-24 shows).
 const A = Date.UTC(2024, 0, 5, 9, 4, 3, 7);
 const B = Date.UTC(2024, 0, 5, 15, 4, 3, 7);
+const C = Date.UTC(2024, 0, 5, 0, 4, 3, 7);
 const W = ['weekday', ['long', 'short', 'narrow']];
 const Y = ['year', ['numeric', '2-digit']];
 const M = ['month', ['numeric', '2-digit', 'long', 'short', 'narrow']];
@@ -46,8 +48,9 @@ function names(loc) {
   return out;
 }
 
-// token turns one part of the formatted A (and of B) into a pattern token.
-function token(n, p, q) {
+// token turns one part of the formatted A (and of B and C) into a
+// pattern token.
+function token(n, p, q, r) {
   const v = p.value;
   switch (p.type) {
     case 'literal': return v.replace(/[{}]/g, (c) => `{${c === '{' ? 'lb' : 'rb'}}`);
@@ -58,8 +61,9 @@ function token(n, p, q) {
     case 'fractionalSecond': return `{S${v.length}}`;
     case 'dayPeriod': return '{a}';
     case 'hour': {
-      const h24 = q.value === '15';
-      return `{${h24 ? 'H' : 'h'}${v.length === 2 ? '2' : ''}}`;
+      // h: 1-12, K: 0-11, H: 0-23, k: 1-24.
+      const c = q.value === '15' ? (r.value === '24' ? 'k' : 'H') : r.value === '12' ? 'h' : 'K';
+      return `{${c}${v.length === 2 ? '2' : ''}}`;
     }
     case 'month': {
       if (/^\d+$/.test(v)) return v.length === 2 ? '{MM}' : '{M}';
@@ -82,9 +86,9 @@ function token(n, p, q) {
 
 function pattern(loc, n, opts) {
   const f = new Intl.DateTimeFormat(loc, { timeZone: 'UTC', ...opts });
-  const a = f.formatToParts(A), b = f.formatToParts(B);
-  if (a.length !== b.length) throw new Error('parts differ ' + JSON.stringify(opts));
-  return a.map((p, i) => token(n, p, b[i])).join('');
+  const a = f.formatToParts(A), b = f.formatToParts(B), c = f.formatToParts(C);
+  if (a.length !== b.length || a.length !== c.length) throw new Error('parts differ ' + JSON.stringify(opts));
+  return a.map((p, i) => token(n, p, b[i], c[i])).join('');
 }
 
 function combos(fields) {
@@ -178,4 +182,16 @@ const ref = (p) => { if (!index.has(p)) { index.set(p, pats.length); pats.push(p
 for (const L of Object.values(data)) {
   for (const t of ['date', 'time', 'both']) for (const k in L[t]) L[t][k] = ref(L[t][k]);
 }
-process.stdout.write(JSON.stringify({ patterns: pats, currencyDigits: digits, locales: data }) + '\n');
+// The names ICU reports for IANA zones it knows by an older name
+// (Asia/Kolkata is Asia/Calcutta), or null for those it rejects, from
+// the host's tzdata.zi.
+const zones = {};
+for (const line of require('fs').readFileSync('/usr/share/zoneinfo/tzdata.zi', 'utf8').split('\n')) {
+  const f = line.split(' ');
+  const name = f[0] === 'Z' ? f[1] : f[0] === 'L' ? f[2] : undefined;
+  if (!name) continue;
+  let r = null; // a name ICU does not take (Factory)
+  try { r = new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone; } catch {}
+  if (r !== name) zones[name] = r;
+}
+process.stdout.write(JSON.stringify({ patterns: pats, currencyDigits: digits, zones, locales: data }) + '\n');

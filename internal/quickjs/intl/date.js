@@ -1,5 +1,5 @@
   // ---------------------------------------------------------------- Intl: DateTimeFormat, toLocale*String
-  // Patterns come from intl_data.json: a date pattern and a time pattern per
+  // Patterns come from intl/data.json: a date pattern and a time pattern per
   // combination of options (keys: the index + 1 of each option's value, 0
   // when absent), joined by the locale's glue unless ICU has a pattern of
   // its own for the combination (both). Time zones are the host's IANA
@@ -23,7 +23,7 @@
     tz = String(tz);
     const up = tz.toUpperCase();
     if (up === 'UTC' || up === 'ETC/UTC' || up === 'GMT' || up === 'ETC/GMT') return 'UTC';
-    if (host.tzOffset(tz, 0) === undefined) throw new RangeError(`Invalid time zone specified: ${tz}`);
+    if (intlData().zones[tz] === null || host.tzOffset(tz, 0) === undefined) throw new RangeError(`Invalid time zone specified: ${tz}`);
     return tz;
   }
   // dtFill turns a pattern into parts for the fields f.
@@ -53,7 +53,9 @@
         case 'E': push('weekday', names.weekday[t.slice(1)][f.weekday]); break;
         case 'c': push('weekday', names.weekdayAlone[t.slice(1)][f.weekday]); break;
         case 'h': push('hour', t === 'h2' ? pad(h12) : String(h12)); break;
+        case 'K': push('hour', t === 'K2' ? pad(f.hour % 12) : String(f.hour % 12)); break;
         case 'H': push('hour', t === 'H2' ? pad(f.hour) : String(f.hour)); break;
+        case 'k': push('hour', t === 'k2' ? pad(f.hour || 24) : String(f.hour || 24)); break;
         case 'm': push('minute', t === 'mm' ? pad(f.minute) : String(f.minute)); break;
         case 's': push('second', t === 'ss' ? pad(f.second) : String(f.second)); break;
         case 'a': push('dayPeriod', names.dayPeriod[f.hour < 12 ? 0 : 1]); break;
@@ -67,6 +69,7 @@
     #r;
     #pattern;
     #L;
+    #zone;
     constructor(locales, options, required = 'any', defaults = 'date') {
       const [locale, data] = intlLocale(locales);
       const o = options === undefined ? {} : Object(options);
@@ -77,8 +80,10 @@
       }
       const hour12 = o.hour12 === undefined ? undefined : Boolean(o.hour12);
       const hourCycle = opt(o, 'hourCycle', ['h11', 'h12', 'h23', 'h24'], undefined);
-      if (hour12 === undefined && (hourCycle === 'h11' || hourCycle === 'h24')) throw intlUnsupported(`hourCycle "${hourCycle}"`);
-      r.timeZone = dtTimeZone(o.timeZone);
+      this.#zone = dtTimeZone(o.timeZone);
+      // resolvedOptions names a zone as ICU does (Asia/Kolkata is
+      // Asia/Calcutta); offsets come from the IANA name.
+      r.timeZone = intlData().zones[this.#zone] ?? this.#zone;
       const fields = {};
       for (const [k, vals] of [...dtDateFields, ['era', ['long', 'short', 'narrow']], ['dayPeriod', ['narrow', 'short', 'long']], ...dtTimeFields]) {
         fields[k] = opt(o, k, vals, undefined);
@@ -90,8 +95,8 @@
       const any = Object.values(fields).some((v) => v !== undefined) || fsd !== undefined || tzName !== undefined;
       if (dateStyle || timeStyle) {
         if (any) throw new TypeError(`Can't set option ${Object.keys(fields).find((k) => fields[k] !== undefined) || 'timeZoneName'} when ${dateStyle ? 'dateStyle' : 'timeStyle'} is used`);
-        if (required === 'date' && timeStyle && !dateStyle) throw new TypeError('Invalid option : timeStyle');
-        if (required === 'time' && dateStyle && !timeStyle) throw new TypeError('Invalid option : dateStyle');
+        if (required === 'date' && timeStyle) throw new TypeError('Invalid option : timeStyle');
+        if (required === 'time' && dateStyle) throw new TypeError('Invalid option : dateStyle');
       }
       if (fields.era) throw intlUnsupported('The option era');
       if (fields.dayPeriod) throw intlUnsupported('The option dayPeriod');
@@ -99,7 +104,11 @@
       if (tzName) throw intlUnsupported('The option timeZoneName');
       if (timeStyle === 'full' || timeStyle === 'long') throw intlUnsupported(`timeStyle "${timeStyle}" (it names the time zone)`);
       const L = this.#L = intlData().locales[data];
-      const hc = hour12 !== undefined ? (hour12 ? '12' : '24') : hourCycle ? (hourCycle === 'h12' ? '12' : '24') : '';
+      // hour12 picks ICU's pattern for it (en-GB's 12-hour clock counts
+      // 0-11, en-US's 24-hour clock 1-24, as in Node); hourCycle, when
+      // hour12 is not given, takes that pattern with its own hour field.
+      const hc = hour12 !== undefined ? (hour12 ? '12' : '24') : hourCycle ? (hourCycle === 'h11' || hourCycle === 'h12' ? '12' : '24') : '';
+      const cycle = hour12 === undefined && hourCycle ? { h11: 'K', h12: 'h', h23: 'H', h24: 'k' }[hourCycle] : undefined;
       let pattern;
       if (dateStyle || timeStyle) {
         const dp = dateStyle && L.dateStyle[dateStyle];
@@ -125,13 +134,14 @@
           pattern = both !== undefined ? intlData().patterns[both] : glue.replace('{0}', () => dp).replace('{1}', () => tp);
         } else pattern = dp ?? tp;
       }
+      if (cycle) pattern = pattern.replace(/\{[hHkK](2?)\}/g, (_, two) => `{${cycle}${two}}`);
       // What the pattern shows, as resolvedOptions reports it.
       const tokens = pattern.match(/\{[^}]*\}/g) || [];
       const has = (re) => tokens.find((t) => re.test(t));
-      const hourTok = has(/^\{[hH]/);
+      const hourTok = has(/^\{[hHkK]/);
       if (hourTok) {
-        r.hourCycle = hourTok[1] === 'h' ? 'h12' : 'h23';
-        r.hour12 = hourTok[1] === 'h';
+        r.hourCycle = { h: 'h12', K: 'h11', H: 'h23', k: 'h24' }[hourTok[1]];
+        r.hour12 = hourTok[1] === 'h' || hourTok[1] === 'K';
       }
       if (!r.dateStyle && !r.timeStyle) {
         const w = has(/^\{[Ec]/), y = has(/^\{yy?\}/), mo = has(/^\{[ML]/), d = has(/^\{dd?\}/);
@@ -150,7 +160,7 @@
     formatToParts(date) {
       const t = date === undefined ? Date.now() : Number(date);
       if (!Number.isFinite(t) || Math.abs(t) > 8.64e15) throw new RangeError('Invalid time value');
-      const local = new Date(t + dtOffset(this.#r.timeZone, t) * 60000);
+      const local = new Date(t + dtOffset(this.#zone, t) * 60000);
       const f = {
         year: local.getUTCFullYear(), month: local.getUTCMonth(), day: local.getUTCDate(), weekday: local.getUTCDay(),
         hour: local.getUTCHours(), minute: local.getUTCMinutes(), second: local.getUTCSeconds(),
@@ -177,44 +187,44 @@
     get [Symbol.toStringTag]() { return 'Intl.DateTimeFormat'; }
   }
 
-  if (typeof G.Intl !== 'object') {
-    const Intl = {
-      NumberFormat: function NumberFormat(locales, options) { return new NF(locales, options); },
-      DateTimeFormat: function DateTimeFormat(locales, options) { return new DTF(locales, options); },
-      getCanonicalLocales: (l) => intlCanonical(l),
-      supportedValuesOf: (k) => {
-        switch (k) {
-          case 'calendar': return ['gregory'];
-          case 'numberingSystem': return ['latn'];
-          case 'currency': return Object.keys(intlData().locales[intlDefaultLocale].symbols).sort();
-        }
-        throw intlUnsupported(`supportedValuesOf(${JSON.stringify(String(k))})`);
-      },
-    };
-    // Intl.NumberFormat and Intl.DateTimeFormat work with and without new.
-    const NF = NumberFormat, DTF = DateTimeFormat;
-    Intl.NumberFormat.prototype = NF.prototype;
-    Intl.DateTimeFormat.prototype = DTF.prototype;
-    Object.defineProperty(NF.prototype, 'constructor', { value: Intl.NumberFormat, writable: true, configurable: true });
-    Object.defineProperty(DTF.prototype, 'constructor', { value: Intl.DateTimeFormat, writable: true, configurable: true });
-    Intl.NumberFormat.supportedLocalesOf = NF.supportedLocalesOf;
-    Intl.DateTimeFormat.supportedLocalesOf = DTF.supportedLocalesOf;
-    Object.defineProperty(Intl, Symbol.toStringTag, { value: 'Intl', configurable: true });
-    define(G, 'Intl', Intl);
-    define(Number.prototype, 'toLocaleString', {
-      toLocaleString(locales, options) { return new NF(locales, options).format(Number.prototype.valueOf.call(this)); },
-    }.toLocaleString);
-    define(BigInt.prototype, 'toLocaleString', {
-      toLocaleString(locales, options) { return new NF(locales, options).format(BigInt.prototype.valueOf.call(this)); },
-    }.toLocaleString);
-    const dateMethod = (name, required, defaults) => define(Date.prototype, name, {
-      [name](locales, options) {
-        const t = Date.prototype.getTime.call(this);
-        if (Number.isNaN(t)) return 'Invalid Date';
-        return new DTF(locales, options, required, defaults).format(t);
-      },
-    }[name]);
-    dateMethod('toLocaleString', 'any', 'all');
-    dateMethod('toLocaleDateString', 'date', 'date');
-    dateMethod('toLocaleTimeString', 'time', 'time');
+  // Intl.NumberFormat and Intl.DateTimeFormat work with and without new;
+  // Intl's members are not enumerable, as in V8.
+  const NF = NumberFormat, DTF = DateTimeFormat;
+  const Intl = {};
+  const hidden = (obj, props) => {
+    for (const [k, v] of Object.entries(props)) Object.defineProperty(obj, k, { value: v, writable: true, configurable: true, enumerable: false });
+  };
+  hidden(Intl, {
+    NumberFormat: function NumberFormat() { return new NF(arguments[0], arguments[1]); },
+    DateTimeFormat: function DateTimeFormat() { return new DTF(arguments[0], arguments[1]); },
+    getCanonicalLocales: function getCanonicalLocales(l) { return intlCanonical(l); },
+    supportedValuesOf: function supportedValuesOf(k) {
+      switch (k) {
+        case 'calendar': return ['gregory'];
+        case 'numberingSystem': return ['latn'];
+        case 'currency': return Object.keys(intlData().locales[intlDefaultLocale].symbols).sort();
+      }
+      throw intlUnsupported(`supportedValuesOf(${JSON.stringify(String(k))})`);
+    },
+  });
+  for (const [F, C] of [[Intl.NumberFormat, NF], [Intl.DateTimeFormat, DTF]]) {
+    F.prototype = C.prototype;
+    hidden(C.prototype, { constructor: F });
+    hidden(F, { supportedLocalesOf: C.supportedLocalesOf });
   }
+  Object.defineProperty(Intl, Symbol.toStringTag, { value: 'Intl', configurable: true });
+  const dateMethod = (required, defaults) => function (locales, options) {
+    const t = Date.prototype.getTime.call(this);
+    if (Number.isNaN(t)) return 'Invalid Date';
+    return new DTF(locales, options, required, defaults).format(t);
+  };
+  // What the prelude installs (see prelude/intl.js).
+  return {
+    Intl,
+    numberToLocaleString(locales, options) { return new NF(locales, options).format(Number.prototype.valueOf.call(this)); },
+    bigintToLocaleString(locales, options) { return new NF(locales, options).format(BigInt.prototype.valueOf.call(this)); },
+    toLocaleString: dateMethod('any', 'all'),
+    toLocaleDateString: dateMethod('date', 'date'),
+    toLocaleTimeString: dateMethod('time', 'time'),
+  };
+})

@@ -1,10 +1,15 @@
+// The sandbox's Intl, loaded on first use (see prelude/intl.js and
+// intl.go): one function expression, (function (host) { ... }), whose
+// parts are number.js then date.js; it returns Intl and the methods the
+// prelude installs on Number, BigInt and Date.
+(function (host) {
+  'use strict';
   // ---------------------------------------------------------------- Intl: locales, NumberFormat
-  // The sandbox's Intl covers en-US, en-GB, de-DE and fr-FR (the data in
-  // intl_data.json, recorded from Node 20), the Gregorian calendar and Latin
-  // digits. A locale or an option it does not have is a RangeError that
-  // says so, never output in some other locale.
-  // The locale data (intl_data.json, recorded from Node by
-  // testdata/intl_gen.js) comes from the host on first use.
+  // The sandbox's Intl covers en-US, en-GB, de-DE and fr-FR, the Gregorian
+  // calendar and Latin digits. A locale or an option it does not have is a
+  // RangeError that says so, never output in some other locale. The locale
+  // data (intl/data.json, recorded from Node 20 by testdata/intl_gen.js)
+  // comes from the host on first use.
   let intlDataCache;
   const intlData = () => (intlDataCache ??= JSON.parse(host.intlData()));
   const intlDefaultLocale = 'en-US';
@@ -53,8 +58,6 @@
   function intlOption(o, name, values, fallback) {
     let v = o[name];
     if (v === undefined) return fallback;
-    if (typeof v === 'boolean' && values === Boolean) return v;
-    if (values === Boolean) return Boolean(v);
     v = String(v);
     if (!values.includes(v)) throw new RangeError(`Value ${v} out of range for Intl.${this || 'NumberFormat'} options property ${name}`);
     return v;
