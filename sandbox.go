@@ -250,8 +250,9 @@ type guestRuntime struct {
 	// argv, when not nil, turns the policy's argv into the guest's full
 	// command line, unless the execution runs from a snapshot.
 	argv func(base []string, spec *engine.Spec) []string
-	// zoneinfo, when not empty, is the host directory of TZif files the
-	// guest sees read-only at ZoneinfoGuestPath.
+	// zoneinfo is the host directory of TZif files: the Python guest
+	// sees it read-only at ZoneinfoGuestPath, JavaScript's Intl reads it
+	// on the host.
 	zoneinfo string
 	// stage, when not nil, prepares a session's globals for an execution:
 	// it returns mounts to add and a function to call once the guest has
@@ -319,7 +320,10 @@ func (g *guestRuntime) spec(p Policy, code, ws string, globals *engine.Globals, 
 	for _, m := range p.Mounts {
 		sp.Mounts = append(sp.Mounts, engine.Mount{Host: m.Host, Guest: m.Guest, Writable: m.Writable})
 	}
-	if g.zoneinfo != "" && !guestPathTaken(p, ZoneinfoGuestPath) {
+	switch {
+	case g.name == JavaScript:
+		sp.ZoneDir = g.zoneinfo
+	case g.zoneinfo != "" && !guestPathTaken(p, ZoneinfoGuestPath):
 		sp.Mounts = append(sp.Mounts, engine.Mount{Host: g.zoneinfo, Guest: ZoneinfoGuestPath})
 	}
 	if sp.Env == nil {
@@ -426,16 +430,17 @@ func load(rt Runtime, a runtimes.Artifact, home, cacheDir string, o *options) (*
 		load = func() (*wasmtime.Module, error) { return loadJavaScriptModule(eng, a, path, cacheDir, o.progress) }
 	}
 	g := &guestRuntime{name: rt, eng: eng, module: sync.OnceValues(load), version: a.Package + "@" + a.Version}
+	// Both guests read time zones from the same pinned database.
+	if g.zoneinfo, err = tzdata.Ensure(context.Background(), home, o.autoInstall, o.progress); err != nil {
+		if errors.Is(err, runtimes.ErrNotInstalled) {
+			return nil, fmt.Errorf("%w: %v", ErrRuntimeNotInstalled, err)
+		}
+		return nil, fmt.Errorf("%w: preparing the time-zone data: %v", ErrInternal, err)
+	}
 	switch rt {
 	case Python:
 		if g.snapshot, err = loadPythonSnapshot(eng, a, path, cacheDir, o.progress); err != nil {
 			return nil, err
-		}
-		if g.zoneinfo, err = tzdata.Ensure(context.Background(), home, o.autoInstall, o.progress); err != nil {
-			if errors.Is(err, runtimes.ErrNotInstalled) {
-				return nil, fmt.Errorf("%w: %v", ErrRuntimeNotInstalled, err)
-			}
-			return nil, fmt.Errorf("%w: preparing the time-zone data: %v", ErrInternal, err)
 		}
 		g.run = func(x *engine.Execution, mod *wasmtime.Module) error {
 			if x.Spec.Snapshot {

@@ -52,6 +52,9 @@ type Spec struct {
 	// Args are the program's arguments (Python's sys.argv[1:],
 	// JavaScript's process.argv[2:]).
 	Args []string
+	// ZoneDir, when not empty, is the host directory of TZif files a
+	// runtime that reads time zones on the host (JavaScript's Intl) uses.
+	ZoneDir string
 	// ScriptName is the file name the program runs as, in the guest
 	// workspace (JavaScript: "main.js" when empty; Python: no __file__).
 	ScriptName string

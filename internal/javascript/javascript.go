@@ -57,6 +57,7 @@ func Run(x *engine.Execution, mod *wasmtime.Module) error {
 		Argv:         argv(s, name),
 		FS:           fsys,
 		Cwd:          s.GuestWorkspace,
+		Zones:        s.ZoneDir,
 		Packages:     s.Packages,
 		MemoryLimit:  max(s.MemoryBytes-heapHeadroom, s.MemoryBytes/2),
 		Sleep:        x.Sleep,

@@ -1,40 +1,82 @@
 package quickjs
 
 import (
+	"io"
 	"math"
+	"os"
 	"strings"
 	"sync"
 	"time"
 	_ "time/tzdata" // the IANA database, for hosts without one
 )
 
-// zones caches the time zones guests asked for, by name.
+// zones caches the time zones guests asked for, by directory and name.
 var zones sync.Map
 
 // maxZoneName bounds a zone name from the guest; IANA names are short.
 const maxZoneName = 64
 
 // zone returns the IANA time zone called name, or nil when there is none
-// by that name. Go reads the host's database when it has one, else the
-// copy in the binary (time/tzdata).
-func zone(name string) *time.Location {
-	if v, ok := zones.Load(name); ok {
+// by that name. It reads the TZif file of that name in dir (the pinned
+// database internal/tzdata builds, the same on every machine); with no dir,
+// Go's database (the host's, else the copy in the binary).
+func zone(dir, name string) *time.Location {
+	key := dir + "\x00" + name
+	if v, ok := zones.Load(key); ok {
 		loc, _ := v.(*time.Location)
 		return loc
 	}
+	if !zoneName(name) {
+		return nil
+	}
 	var loc *time.Location
-	if len(name) <= maxZoneName && name != "" && name != "Local" && !strings.Contains(name, "..") && !strings.HasPrefix(name, "/") {
-		if l, err := time.LoadLocation(name); err == nil {
-			loc = l
-		}
+	if dir == "" {
+		loc, _ = time.LoadLocation(name)
+	} else if data, err := readZone(dir, name); err == nil {
+		loc, _ = time.LoadLocationFromTZData(name, data)
 	}
 	if loc == nil {
 		// Misses are not remembered, so a guest cannot grow the cache:
 		// it holds at most the IANA database's few hundred zones.
 		return nil
 	}
-	zones.Store(name, loc)
+	zones.Store(key, loc)
 	return loc
+}
+
+// zoneName reports whether name can be an IANA zone name: up to three
+// segments of letters, digits and "_+-", none empty or starting with a dot.
+func zoneName(name string) bool {
+	if name == "" || len(name) > maxZoneName || name == "Local" {
+		return false
+	}
+	for _, seg := range strings.Split(name, "/") {
+		if seg == "" || seg[0] == '.' {
+			return false
+		}
+		for _, c := range seg {
+			if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.ContainsRune("_+-.", c)) {
+				return false
+			}
+		}
+	}
+	return strings.Count(name, "/") <= 2
+}
+
+// readZone reads the TZif file of zone name under dir, through an os.Root
+// and at most 1 MiB of it.
+func readZone(dir, name string) ([]byte, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	f, err := root.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, 1<<20))
 }
 
 // hostTZOffset(name, ms) returns the offset from UTC, in minutes, of time
@@ -49,7 +91,7 @@ func hostTZOffset(r *run, args []int32) (int32, error) {
 	if err != nil {
 		return 0, err
 	}
-	loc := zone(name)
+	loc := zone(r.h.Zones, name)
 	if loc == nil || math.IsNaN(ms) || math.IsInf(ms, 0) {
 		return r.undefined()
 	}

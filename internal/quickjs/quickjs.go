@@ -51,6 +51,9 @@ type Host struct {
 	// when 0, at most three quarters of the module's stack); see
 	// DefaultMaxStackSize.
 	MaxStackSize int
+	// Zones is a directory of TZif files that Intl's time zones come from
+	// (internal/tzdata's tree); when empty, Go's zone database.
+	Zones string
 	// Now returns the current time (time.Now when nil); timers use it.
 	Now func() time.Time
 
