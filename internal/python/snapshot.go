@@ -3,13 +3,14 @@ package python
 import (
 	"bytes"
 	"context"
-	_ "embed"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
 	"strings"
 	"time"
+	_ "embed"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
 
@@ -56,9 +57,21 @@ import (
 //go:embed snapshot.py
 var snapshotInit string
 
-// Transform names the snapshot recipe; change it whenever what a snapshot
-// holds or how it is laid out changes, so no stale build is reused.
-const Transform = "python-snapshot/20+hostfs+outbuf+packages"
+// Transform names the snapshot recipe, and so keys its cached builds:
+// recipeVersion, which changes whenever the Go side of the recipe changes
+// what a snapshot holds or how it is laid out, and a digest of the Python
+// sources the snapshot is initialised from, so that no edit of those can
+// reuse a stale build.
+var Transform = func() string {
+	h := sha256.New()
+	for _, src := range []string{snapshotInit, bootstrap, persistSource, compatSource} {
+		fmt.Fprintf(h, "%d:%s", len(src), src)
+	}
+	return fmt.Sprintf("%s-%x", recipeVersion, h.Sum(nil)[:8])
+}()
+
+// recipeVersion is the Go side's part of Transform.
+const recipeVersion = "python-snapshot/20+hostfs+outbuf+packages"
 
 const (
 	// Slots is the number of directories a snapshot's guest can be shown:
