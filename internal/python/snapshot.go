@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	_ "embed"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
 	"strings"
 	"time"
-	_ "embed"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
 
