@@ -31,6 +31,7 @@ func init() {
 		"fsWrite":      hostFSWrite,
 		"fsStat":       hostFSStat,
 		"fsExists":     hostFSExists,
+		"fsReaddirT":   hostFSReaddirTypes,
 		"fsReaddir":    hostFSReaddir,
 		"fsMkdir":      hostFSMkdir,
 		"fsRm":         hostFSRm,

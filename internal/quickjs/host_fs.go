@@ -154,6 +154,38 @@ func hostFSExists(r *run, args []int32) (int32, error) {
 	return r.boolean(err == nil)
 }
 
+// hostFSReaddirTypes(path) -> the entries as one string, "<type><name>"
+// joined by NUL (type d, f, l or o), with no stat per entry: what
+// readdirSync needs, without JSON.
+func hostFSReaddirTypes(r *run, args []int32) (int32, error) {
+	p, err := r.fsPath(args, 0)
+	if err != nil {
+		return 0, err
+	}
+	list, err := fsDo(r, func(fsys *vfs.FS) ([]vfs.Info, error) { return fsys.ReadDirTypes(p) })
+	if err != nil {
+		return r.fsFail(err)
+	}
+	var b strings.Builder
+	for i, fi := range list {
+		if i > 0 {
+			b.WriteByte(0)
+		}
+		switch {
+		case fi.IsDir():
+			b.WriteByte('d')
+		case fi.IsSymlink():
+			b.WriteByte('l')
+		case fi.IsRegular():
+			b.WriteByte('f')
+		default:
+			b.WriteByte('o')
+		}
+		b.WriteString(fi.Name)
+	}
+	return r.newString(b.String())
+}
+
 // hostFSReaddir(path) -> JSON array of stat objects
 func hostFSReaddir(r *run, args []int32) (int32, error) {
 	p, err := r.fsPath(args, 0)

@@ -60,6 +60,7 @@
     isBlockDevice() { return false; }
     isCharacterDevice() { return false; }
   }
+  const DIRENT_TYPES = { d: 'dir', f: 'file', l: 'symlink', o: 'other' };
   class Dirent {
     constructor(s, dir) { this.name = s.name; this.parentPath = dir; this.path = dir; define(this, '_type', s.type); }
     isFile() { return this._type === 'file'; }
@@ -116,9 +117,20 @@
     },
     readdirSync(p, opts) {
       p = toPath(p);
-      const list = JSON.parse(check(host.fsReaddir(p)));
       const withTypes = opts && typeof opts === 'object' && opts.withFileTypes;
       const recursive = opts && typeof opts === 'object' && opts.recursive;
+      if (!recursive) {
+        // Names and types only, in one string: no stat per entry, no JSON.
+        const raw = check(host.fsReaddirT(p));
+        if (raw === '') return [];
+        const out = raw.split('\0');
+        for (let i = 0; i < out.length; i++) {
+          const e = out[i], name = e.slice(1);
+          out[i] = withTypes ? new Dirent({ name, type: DIRENT_TYPES[e[0]] }, p) : name;
+        }
+        return out;
+      }
+      const list = JSON.parse(check(host.fsReaddir(p)));
       const out = [];
       for (const s of list) {
         out.push(withTypes ? new Dirent(s, p) : s.name);
