@@ -467,7 +467,7 @@ func CompiledModulePath(rt Runtime, home string) string {
 // javascriptModule names the QuickJS module with its stack relocated
 // (see javascript.BuildModule), derived from artifact a.
 func javascriptModule(a runtimes.Artifact) modcache.Derived {
-	return modcache.Derived{Name: "JavaScript module", From: a.WasmSHA256, Transform: javascript.Transform}
+	return modcache.Derived{Name: "JavaScript module", From: a.FileSHA256, Transform: javascript.Transform}
 }
 
 // loadJavaScriptModule returns the compiled QuickJS module derived from
