@@ -56,6 +56,7 @@ const (
 	loopPersistBegin
 	loopPersistSave
 	loopCompletion
+	loopTicks
 	loopCount
 )
 

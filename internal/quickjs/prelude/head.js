@@ -21,6 +21,16 @@
       },
     }.toISOString);
   }
+  // The guest's local time is UTC; V8 names the zone after the offset.
+  for (const name of ['toString', 'toTimeString']) {
+    const f = Date.prototype[name];
+    define(Date.prototype, name, {
+      [name]() {
+        const s = f.call(this);
+        return Number.isNaN(this.getTime()) || this.getTimezoneOffset() !== 0 ? s : s + ' (Coordinated Universal Time)';
+      },
+    }[name]);
+  }
   // err.stack starts with the "Name: message" line, then the frames, as in
   // V8 (QuickJS's own stack holds only the frames).
   Error.prepareStackTrace = (err, frames) => {

@@ -118,11 +118,19 @@
 
   function formatValue(ctx, value, recurseTimes, typedArray) {
     if (typeof value !== 'object' && typeof value !== 'function') {
-      if (typeof value === 'string' && value.length > ctx.maxStringLength) {
+      if (typeof value !== 'string') return formatPrimitive(value);
+      let trailer = '';
+      if (value.length > ctx.maxStringLength) {
         const rest = value.length - ctx.maxStringLength;
-        return strEscape(value.slice(0, ctx.maxStringLength)) + `... ${rest} more character${rest > 1 ? 's' : ''}`;
+        value = value.slice(0, ctx.maxStringLength);
+        trailer = `... ${rest} more character${rest > 1 ? 's' : ''}`;
       }
-      return formatPrimitive(value);
+      // A string too long for the line is split after each newline, one
+      // quoted piece per line joined with +, as Node does.
+      if (ctx.compact !== true && value.length > 16 && value.length > ctx.breakLength - ctx.indentationLvl - 4) {
+        return value.split(/(?<=\n)/).map(strEscape).join(` +\n${' '.repeat(ctx.indentationLvl + 2)}`) + trailer;
+      }
+      return strEscape(value) + trailer;
     }
     if (value === null) return 'null';
     const custom = value[inspect.custom];
