@@ -315,10 +315,10 @@ func TestJavaScriptErrorLineNamesTheException(t *testing.T) {
 		"throw new RangeError('too big')": "exit code 1: RangeError: too big",
 		// Errors with extra properties print them below the stack; the
 		// line is still the exception's (Node's first line of it).
-		"require('fs').readFileSync('missing.json')":               "exit code 1: Error: ENOENT: no such file or directory, open 'missing.json'",
+		"require('fs').readFileSync('missing.json')":                "exit code 1: Error: ENOENT: no such file or directory, open 'missing.json'",
 		"const e = new Error('two\\nlines'); e.code = 'X'; throw e": "exit code 1: Error: two lines",
-		"throw 'just a string'":                                    "exit code 1: 'just a string'",
-		"throw { code: 42, detail: { a: [1, 2] } }":                "exit code 1: { code: 42, detail: { a: [ 1, 2 ] } }",
+		"throw 'just a string'":                                     "exit code 1: 'just a string'",
+		"throw { code: 42, detail: { a: [1, 2] } }":                 "exit code 1: { code: 42, detail: { a: [ 1, 2 ] } }",
 	} {
 		res := run(t, sb, code)
 		wantOutcome(t, res, OutcomeGuestError)
