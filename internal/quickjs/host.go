@@ -26,6 +26,7 @@ func init() {
 		"hash":         hostHash,
 		"tzOffset":     hostTZOffset,
 		"intlData":     hostIntlData,
+		"collate":      hostCollate,
 		"fsRead":       hostFSRead,
 		"fsWrite":      hostFSWrite,
 		"fsStat":       hostFSStat,

@@ -32,6 +32,7 @@ var preludeFiles = []string{
 	"crypto.js",      // crypto.getRandomValues and randomUUID, structuredClone
 	"intl_number.js", // Intl.NumberFormat, Number.prototype.toLocaleString
 	"intl_date.js",   // Intl.DateTimeFormat, Date.prototype.toLocale*String
+	"collator.js",    // Intl.Collator, String.prototype.localeCompare
 	"path.js",        // path (POSIX)
 	"fs.js",          // fs and fs/promises, over the host's fs* functions
 	"process.js",     // process
@@ -72,7 +73,7 @@ func joinPrelude() string {
 var hostNames = []string{
 	"write", "now", "exit", "utf8Encode", "utf8Decode", "promiseState", "random",
 	"fsRead", "fsWrite", "fsStat", "fsReaddir", "fsMkdir", "fsRm", "fsRename", "fsError",
-	"saveState", "hash", "tzOffset", "intlData",
+	"saveState", "hash", "tzOffset", "intlData", "collate",
 }
 
 // preludeCache holds the prelude compiled to QuickJS bytecode, keyed by the
