@@ -48,3 +48,51 @@ func parity(t *testing.T, h *Host, src, want string) {
 		}
 	}
 }
+
+// The network modules load, and using them, or fetch, fails saying that
+// the sandbox has no network.
+func TestNetworkDisabled(t *testing.T) {
+	r := exec(t, nil, `
+for (const m of ['http', 'https', 'net', 'dns', 'tls', 'dgram', 'http2', 'node:http']) {
+  const mod = require(m);
+  const f = mod.request || mod.connect || mod.lookup || mod.createSocket;
+  try { f('example.com', 80); console.log(m, 'no error') } catch (e) { console.log(m, e.code, e.message) }
+}
+require('dns').lookup('example.com', (err) => console.log('lookup callback:', err.message));
+fetch('https://example.com/x').then(() => console.log('fetched'), (e) => console.log(e.name, e.message, '| cause:', e.cause.message));
+`)
+	want := `http ERR_NETWORK_DISABLED network access is disabled in this sandbox (http.request() cannot be used)
+https ERR_NETWORK_DISABLED network access is disabled in this sandbox (https.request() cannot be used)
+net ERR_NETWORK_DISABLED network access is disabled in this sandbox (net.connect() cannot be used)
+dns ERR_NETWORK_DISABLED network access is disabled in this sandbox (dns.lookup() cannot be used)
+tls ERR_NETWORK_DISABLED network access is disabled in this sandbox (tls.connect() cannot be used)
+dgram ERR_NETWORK_DISABLED network access is disabled in this sandbox (dgram.createSocket() cannot be used)
+http2 ERR_NETWORK_DISABLED network access is disabled in this sandbox (http2.connect() cannot be used)
+node:http ERR_NETWORK_DISABLED network access is disabled in this sandbox (http.request() cannot be used)
+TypeError fetch failed: network access is disabled in this sandbox (https://example.com/x) | cause: network access is disabled in this sandbox (fetch() cannot be used)
+lookup callback: network access is disabled in this sandbox (dns.lookup() cannot be used)
+`
+	expect(t, r, 0, want)
+}
+
+// The new builtin modules import as ES modules too, by both names.
+func TestNodeModulesImport(t *testing.T) {
+	r := exec(t, nil, `
+import EventEmitter, { once } from 'node:events';
+import assert, { strictEqual } from 'assert';
+import { URL as U, fileURLToPath } from 'url';
+import os, { EOL } from 'os';
+import { parse } from 'node:querystring';
+import { StringDecoder } from 'string_decoder';
+import { setTimeout as sleep } from 'timers/promises';
+import http from 'node:http';
+const e = new EventEmitter();
+setTimeout(() => e.emit('go', 7), 1);
+const [v] = await once(e, 'go');
+strictEqual(v, 7);
+assert.ok(U === URL);
+await sleep(1);
+console.log(v, fileURLToPath('file:///app/x'), JSON.stringify(EOL), os.hostname(), parse('a=1').a, new StringDecoder().write(Buffer.from('hi')), typeof http.get);
+`)
+	expect(t, r, 0, "7 /app/x \"\\n\" sandbox 1 hi function\n")
+}

@@ -27,6 +27,7 @@ func init() {
 		"tzOffset":     hostTZOffset,
 		"intlData":     hostIntlData,
 		"collate":      hostCollate,
+		"memSize":      hostMemSize,
 		"fsRead":       hostFSRead,
 		"fsWrite":      hostFSWrite,
 		"fsStat":       hostFSStat,

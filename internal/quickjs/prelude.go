@@ -37,6 +37,11 @@ var preludeFiles = []string{
 	"fs.js",          // fs and fs/promises, over the host's fs* functions
 	"process.js",     // process
 	"util.js",        // util
+	"events.js",      // events: EventEmitter
+	"assert.js",      // assert
+	"url.js",         // URL, URLSearchParams, url, querystring
+	"os_net.js",      // os; the network modules and fetch, which fail
+	"abort.js",       // EventTarget, AbortController, string_decoder
 	"require.js",     // require(), module and the builtin modules
 	"persist.js",     // auto_persist_globals: persist.begin and persist.save
 	"loop.js",        // report and the exit code; returns the hooks to Go
@@ -73,7 +78,7 @@ func joinPrelude() string {
 var hostNames = []string{
 	"write", "now", "exit", "utf8Encode", "utf8Decode", "promiseState", "random",
 	"fsRead", "fsWrite", "fsStat", "fsReaddir", "fsMkdir", "fsRm", "fsRename", "fsError",
-	"saveState", "hash", "tzOffset", "intlData", "collate",
+	"saveState", "hash", "tzOffset", "intlData", "collate", "memSize",
 }
 
 // preludeCache holds the prelude compiled to QuickJS bytecode, keyed by the
@@ -209,5 +214,7 @@ func (r *run) config() string {
 		"cwd":      r.h.Cwd,
 		"filename": r.resolve(r.filename),
 		"stdin":    string(r.h.Stdin),
+		// os.totalmem()
+		"memoryLimit": r.h.MemoryLimit,
 	})
 }

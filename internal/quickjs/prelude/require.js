@@ -53,16 +53,23 @@
   const builtins = {
     fs, 'fs/promises': promises, path, process, util, timers: timersModule, console: consoleObj,
     buffer: { Buffer }, crypto: cryptoModule,
+    events: EventEmitter, assert, 'assert/strict': assert.strict, url: urlModule, querystring, os,
+    string_decoder: { StringDecoder },
+    'timers/promises': {
+      setTimeout: (ms, v) => new Promise((resolve) => setTimeout(() => resolve(v), ms)),
+      setImmediate: (v) => new Promise((resolve) => setImmediate(() => resolve(v))),
+    },
+    ...networkModules,
   };
   const nodeModules = ['assert', 'async_hooks', 'child_process', 'cluster', 'crypto', 'dgram', 'diagnostics_channel',
     'dns', 'domain', 'events', 'http', 'http2', 'https', 'inspector', 'module', 'net', 'os', 'perf_hooks',
     'punycode', 'querystring', 'readline', 'repl', 'stream', 'string_decoder', 'sys', 'tls', 'trace_events', 'tty',
     'url', 'v8', 'vm', 'wasi', 'worker_threads', 'zlib', 'sqlite', 'test'];
-  const available = Object.keys(builtins).join(', ');
+  const available = Object.keys(builtins).filter((k) => !(k in networkModules)).join(', ');
   function notFound(name) {
     const bare = name.startsWith('node:') ? name.slice(5) : name;
     const e = nodeModules.includes(bare.split('/')[0])
-      ? new Error(`Cannot find module '${name}': the Node.js module '${bare}' is not available in this sandbox (available: ${available}; no processes, network or native addons)`)
+      ? new Error(`Cannot find module '${name}': the Node.js module '${bare}' is not available in this sandbox (available: ${available}; no processes or native addons, and network access is disabled)`)
       : new Error(`Cannot find module '${name}' (available built-in modules: ${available}; workspace files can be required by relative path)`);
     e.code = 'MODULE_NOT_FOUND';
     return e;

@@ -62,3 +62,68 @@ console.log(util.inspect({ a: long }, { breakLength: Infinity }));
   let sig = 0; for (let i = 0; i < rs.length - 1; i++) sig = (sig * 31 + rs[i].localeCompare(rs[i + 1]) + 2) % 1000003;
   console.log('sig', sig, JSON.stringify(rs.slice().sort((a, b) => a.localeCompare(b)).slice(0, 40)));
 }
+// events, assert, url, querystring, string_decoder, AbortController and os, as in Node.
+{
+  const EventEmitter = require('events');
+  const e = new EventEmitter(); console.log(e); e.on('x', () => {}); e.once('y', function named() {}); e.on('x', () => {}); console.log(e);
+  class My extends EventEmitter { constructor() { super(); this.n = 1; } } console.log(new My());
+  try { e.emit('error', new Error('boom')) } catch (err) { console.log(err.message) }
+  try { e.emit('error', 'str') } catch (err) { console.log(err.message, err.code) }
+  console.log(EventEmitter.defaultMaxListeners, typeof EventEmitter.once, EventEmitter === EventEmitter.EventEmitter);
+  const log = [];
+  e.prependListener('x', () => log.push('first')); e.emit('x'); e.emit('y'); e.emit('y');
+  console.log(e.listenerCount('x'), e.listenerCount('y'), e.eventNames(), log);
+  const f = () => log.push('f'); e.on('z', f); e.off('z', f); console.log(e.emit('z'), e.listenerCount('z'));
+  EventEmitter.once(e, 'ready').then((args) => console.log('once resolved', args));
+  e.emit('ready', 1, 2);
+  const assert = require('assert');
+  const t = (f) => { try { f(); console.log('no throw') } catch (e) { console.log(JSON.stringify([e.name, e.code, e.message, e.operator, e.generatedMessage])) } };
+  t(() => assert.strictEqual(1, 2));
+  t(() => assert.strictEqual(1, '1'));
+  t(() => assert.strictEqual('hello', 'world'));
+  t(() => assert.strictEqual({a:1}, {a:1}));
+  t(() => assert.equal(1, 2));
+  t(() => assert.notStrictEqual(1, 1));
+  t(() => assert.deepStrictEqual({a:1, b:[1,2]}, {a:1, b:[1,3]}));
+  t(() => assert.deepStrictEqual([1,2,3], [1,2,4]));
+  t(() => assert.deepStrictEqual(1, 2));
+  t(() => assert(0, 'custom msg'));
+  t(() => assert.strictEqual(1, 2, 'mine'));
+  t(() => assert.throws(() => {}));
+  t(() => assert.throws(() => { throw new Error('x') }, /y/));
+  t(() => assert.throws(() => { throw new TypeError('x') }, TypeError));
+  t(() => assert.throws(() => { throw new Error('x') }, { message: 'x' }));
+  t(() => assert.fail('boom'));
+  t(() => assert.notDeepStrictEqual({a:1},{a:1}));
+  t(() => assert.deepEqual({a:1},{a:'1'}));
+  t(() => assert.deepStrictEqual(new Map([[1, 2]]), new Map([[1, 2]])));
+  t(() => assert.ok(true));
+  t(() => assert.match('abc', /b/));
+  assert.rejects(Promise.resolve(1)).catch(e => console.log('rejects:', JSON.stringify(e.message)));
+  assert.rejects(Promise.reject(new Error('r')), /r/).then(() => console.log('rejects ok'));
+  const os = require('node:os');
+  const { URL: U2, URLSearchParams: P2, fileURLToPath, pathToFileURL } = require('url');
+  console.log(U2 === URL, P2 === URLSearchParams);
+  for (const [u, b] of [['https://Example.COM:443/a/./b/../c?x=1 2&y=é#frag ment'], ['../d?q', 'http://h.com/a/b/c'], ['//other.org/p', 'https://h.com/'], ['?only', 'http://h.com/a/b?old#h'], ['#f', 'http://h.com/a'], ['file:///tmp/a%20b.txt'], ['mailto:someone@example.com'], ['http://user:pa ss@h.com:8080/'], ['HTTP://h.com'], ['http://h.com/ä/ü?ö=ß'], ['data:text/plain,hello'], ['https://h.com/a?'], ['https://h.com/a#']]) {
+    try { const x = new URL(u, b); console.log(x.href, '|', x.origin, x.protocol, x.host, x.hostname, x.port, x.pathname, x.search, x.hash, x.username, x.password); } catch (e) { console.log('error', e.name, e.message, e.code); }
+  }
+  try { new URL('not a url') } catch (e) { console.log(e.name, e.message, e.code, e.input) }
+  try { new URL('/path') } catch (e) { console.log(e.name, e.message, e.code) }
+  const url = new URL('https://example.com/search?q=hello+world&lang=en');
+  console.log(url.searchParams.get('q'), url.searchParams.get('lang'), url.searchParams.has('x'), [...url.searchParams]);
+  url.searchParams.append('page', '2'); url.searchParams.set('q', 'a&b c'); console.log(url.href, url.search);
+  url.search = '?z=1'; console.log(url.searchParams.get('z'), url.href);
+  url.pathname = '/new path'; url.hash = 'top'; console.log(url.href, String(url), JSON.stringify({ url }));
+  console.log(url);
+  console.log(new URLSearchParams({ a: 1, b: 'x y', c: 'é&=' }).toString(), new URLSearchParams([['k', 'v'], ['k', 'w']]).getAll('k'), new URLSearchParams('?a=1&b=2&a=3').toString());
+  const sp = new URLSearchParams('b=2&a=1&c=3&a=0'); sp.sort(); console.log(sp.toString(), sp.size, sp);
+  console.log(fileURLToPath('file:///app/a%20b.txt'), pathToFileURL('/app/x y#.txt').href, fileURLToPath(new URL('file:///etc/hosts')));
+  const qs = require('querystring');
+  console.log(qs.parse('a=1&b=x%20y&a=2&c=&d'), qs.stringify({ a: [1, 2], b: 'x y', c: true, d: null, e: 'é!' }), qs.escape('a b&c'), qs.unescape('a%20b'));
+  const { StringDecoder } = require('string_decoder');
+  const dec = new StringDecoder('utf8'); const eur = Buffer.from('€');
+  console.log(JSON.stringify(dec.write(eur.subarray(0, 1))), JSON.stringify(dec.write(eur.subarray(1))), JSON.stringify(dec.end()));
+  const ac = new AbortController(); ac.signal.addEventListener('abort', () => console.log('aborted!', ac.signal.reason.name, ac.signal.reason.message)); ac.abort(); console.log(ac.signal.aborted);
+  const ac2 = new AbortController(); ac2.abort('why'); console.log(ac2.signal.reason, AbortSignal.abort().aborted);
+  console.log(JSON.stringify(os.EOL), typeof os.totalmem(), typeof os.freemem(), os.type(), os.endianness(), os.platform(), os.homedir(), require('node:os') === os);
+}
