@@ -120,13 +120,9 @@
     if (typeof value !== 'object' && typeof value !== 'function') {
       if (typeof value !== 'string') return formatPrimitive(value);
       let trailer = '';
-      if (value.length > ctx.maxStringLength) {
-        const rest = value.length - ctx.maxStringLength;
-        value = value.slice(0, ctx.maxStringLength);
-        trailer = `... ${rest} more character${rest > 1 ? 's' : ''}`;
-      }
-      // A string too long for the line is split after each newline, one
-      // quoted piece per line joined with +, as Node does.
+      const rest = value.length - ctx.maxStringLength;
+      if (rest > 0) { value = value.slice(0, ctx.maxStringLength); trailer = `... ${rest} more character${rest > 1 ? 's' : ''}`; }
+      // Too long for the line: split after each newline, joined with +.
       if (ctx.compact !== true && value.length > 16 && value.length > ctx.breakLength - ctx.indentationLvl - 4) {
         return value.split(/(?<=\n)/).map(strEscape).join(` +\n${' '.repeat(ctx.indentationLvl + 2)}`) + trailer;
       }
