@@ -127,3 +127,13 @@ console.log(util.inspect({ a: long }, { breakLength: Infinity }));
   const ac2 = new AbortController(); ac2.abort('why'); console.log(ac2.signal.reason, AbortSignal.abort().aborted);
   console.log(JSON.stringify(os.EOL), typeof os.totalmem(), typeof os.freemem(), os.type(), os.endianness(), os.platform(), os.homedir(), require('node:os') === os);
 }
+// util additions.
+{
+  const cb = util.callbackify(async (x) => x * 2);
+  cb(21, (err, v) => console.log('callbackify', err, v));
+  const cbe = util.callbackify(async () => { throw new Error('bad') });
+  cbe((err) => console.log('callbackify err', err.message));
+  console.log(util.stripVTControlCharacters('\u001b[31mred\u001b[39m'), util.types.isAsyncFunction(async () => {}), util.types.isGeneratorFunction(function* () {}), util.types.isArrayBuffer(new ArrayBuffer(1)), util.types.isUint8Array(Buffer.alloc(1)), util.types.isBoxedPrimitive(new String('x')));
+  console.log(typeof util.debuglog('x'), util.isDeepStrictEqual([1], [1]), util.toUSVString('a\ud800b'));
+  const p = util.promisify((a, cb) => cb(null, a + 1)); p(1).then((v) => console.log('promisify', v));
+}
