@@ -95,6 +95,17 @@
     }
   }
   const NO_ERROR = Symbol('no error');
+  // waitForActual settles after as many jobs as Node's.
+  async function waitForActual(p) {
+    const pending = typeof p === 'function' ? p() : p;
+    if (pending === null || typeof pending !== 'object' || typeof pending.then !== 'function') {
+      const e = new TypeError(`The "promiseFn" argument must be of type function or an instance of Promise. Received ${inspect(pending)}`);
+      e.code = 'ERR_INVALID_ARG_TYPE';
+      throw e;
+    }
+    try { await pending; } catch (e) { return e; }
+    return NO_ERROR;
+  }
   function assertOk(value, message) {
     if (!value) fail(value, true, message, '==', () => (arguments.length === 0 ? 'No value argument passed to `assert.ok()`' : `${inspect(value)} == true`));
   }
@@ -149,8 +160,7 @@
     },
     async rejects(p, expected, message) {
       if (typeof expected === 'string') { message = expected; expected = undefined; }
-      let err = NO_ERROR;
-      try { await (typeof p === 'function' ? p() : p); } catch (e) { err = e; }
+      const err = await waitForActual(p);
       if (err === NO_ERROR) {
         const what = expected && expected.name ? ` (${expected.name})` : '';
         throw new AssertionError({ message: `Missing expected rejection${what}${message ? `: ${message}` : '.'}`, actual: undefined, expected, operator: 'rejects', userMessage: true });
@@ -158,7 +168,8 @@
       checkError(err, expected, message, 'rejects');
     },
     async doesNotReject(p, message) {
-      try { await (typeof p === 'function' ? p() : p); } catch (e) {
+      const e = await waitForActual(p);
+      if (e !== NO_ERROR) {
         throw new AssertionError({ message: `Got unwanted rejection${typeof message === 'string' ? `: ${message}` : '.'}\nActual message: "${e && e.message}"`, actual: e, operator: 'doesNotReject', userMessage: true });
       }
     },

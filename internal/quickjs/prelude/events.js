@@ -136,7 +136,9 @@
   };
   // events.once(emitter, name) resolves with the arguments of the next
   // such event, or rejects with the next 'error'.
-  EventEmitter.once = (em, name) => new Promise((resolve, reject) => {
+  // (An async function returning the promise, as Node's, so that it
+  // settles after as many jobs.)
+  EventEmitter.once = async (em, name) => new Promise((resolve, reject) => {
     const onError = (err) => { em.removeListener(name, onEvent); reject(err); };
     const onEvent = (...args) => { if (name !== 'error') em.removeListener('error', onError); resolve(args); };
     em.once(name, onEvent);
