@@ -28,6 +28,7 @@ func init() {
 		"intlData":     hostIntlData,
 		"collate":      hostCollate,
 		"memSize":      hostMemSize,
+		"lazy":         hostLazy,
 		"fsRead":       hostFSRead,
 		"fsWrite":      hostFSWrite,
 		"fsStat":       hostFSStat,

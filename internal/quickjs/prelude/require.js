@@ -53,19 +53,24 @@
   const builtins = {
     fs, 'fs/promises': promises, path, process, util, timers: timersModule, console: consoleObj,
     buffer: { Buffer }, crypto: cryptoModule,
-    events: EventEmitter, assert, 'assert/strict': assert.strict, url: urlModule, querystring, os,
-    string_decoder: { StringDecoder },
+    get events() { return eventsModule(); },
+    get assert() { return assertModule(); },
+    get 'assert/strict'() { return assertModule().strict; },
+    get url() { return urlParts().urlModule; },
+    get querystring() { return urlParts().querystring; },
+    get os() { return osNet().os; },
+    get string_decoder() { return abortParts().stringDecoder; },
     'timers/promises': {
       setTimeout: (ms, v) => new Promise((resolve) => setTimeout(() => resolve(v), ms)),
       setImmediate: (v) => new Promise((resolve) => setImmediate(() => resolve(v))),
     },
-    ...networkModules,
   };
+  for (const name of networkNames) Object.defineProperty(builtins, name, { get: () => osNet().networkModules[name], enumerable: true });
   const nodeModules = ['assert', 'async_hooks', 'child_process', 'cluster', 'crypto', 'dgram', 'diagnostics_channel',
     'dns', 'domain', 'events', 'http', 'http2', 'https', 'inspector', 'module', 'net', 'os', 'perf_hooks',
     'punycode', 'querystring', 'readline', 'repl', 'stream', 'string_decoder', 'sys', 'tls', 'trace_events', 'tty',
     'url', 'v8', 'vm', 'wasi', 'worker_threads', 'zlib', 'sqlite', 'test'];
-  const available = Object.keys(builtins).filter((k) => !(k in networkModules)).join(', ');
+  const available = Object.keys(builtins).filter((k) => !networkNames.includes(k)).join(', ');
   function notFound(name) {
     const bare = name.startsWith('node:') ? name.slice(5) : name;
     const e = nodeModules.includes(bare.split('/')[0])

@@ -1,4 +1,7 @@
-  // ---------------------------------------------------------------- events
+// events: evaluated on first use (see lazyFiles in prelude.go).
+(function (scope) {
+  'use strict';
+  const { inspect, define, path, env, config, host, isDeepStrictEqual, checkCallback, normEnc, Buffer, process } = scope;
   // EventEmitter as Node keeps it (one listener as a function, more as an
   // array, in _events), so that instances inspect as in Node.
   const kShapeMode = Symbol('shapeMode'), kCapture = Symbol('kCapture');
@@ -144,3 +147,5 @@
     em.once(name, onEvent);
     if (name !== 'error') em.once('error', onError);
   });
+  return EventEmitter;
+})

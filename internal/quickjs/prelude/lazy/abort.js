@@ -1,4 +1,7 @@
-  // ---------------------------------------------------------------- EventTarget, AbortController, string_decoder
+// EventTarget, AbortController, string_decoder: evaluated on first use (see lazyFiles in prelude.go).
+(function (scope) {
+  'use strict';
+  const { inspect, define, path, env, config, host, isDeepStrictEqual, checkCallback, normEnc, Buffer, process } = scope;
   class Event {
     constructor(type, init) {
       define(this, '_type', String(type));
@@ -85,7 +88,6 @@
     abort(reason) { this._signal._abort(reason); }
     get [Symbol.toStringTag]() { return 'AbortController'; }
   }
-  for (const [k, v] of Object.entries({ Event, EventTarget, AbortController, AbortSignal })) if (typeof G[k] !== 'function') define(G, k, v);
   // StringDecoder keeps the bytes of a character split between writes.
   class StringDecoder {
     constructor(encoding) {
@@ -119,3 +121,5 @@
       return s;
     }
   }
+  return { Event, EventTarget, AbortController, AbortSignal, stringDecoder: { StringDecoder } };
+})

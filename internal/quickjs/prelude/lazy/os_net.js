@@ -1,4 +1,7 @@
-  // ---------------------------------------------------------------- os, and the network modules
+// os, and the network modules: evaluated on first use (see lazyFiles in prelude.go).
+(function (scope) {
+  'use strict';
+  const { inspect, define, path, env, config, host, isDeepStrictEqual, checkCallback, normEnc, Buffer, process } = scope;
   // os describes the sandbox: one CPU, the memory limit as total memory,
   // no network interfaces, and Linux's names (as process.platform says).
   const osTotal = config.memoryLimit > 0 ? config.memoryLimit : 2 ** 31;
@@ -66,11 +69,5 @@
   networkModules.net.isIPv6 = (s) => networkModules.net.isIP(s) === 6;
   for (const f of dnsFns) networkModules['dns/promises'][f] = async () => { throw networkDisabled(`dns.promises.${f}()`); };
   networkModules.dns.promises = networkModules['dns/promises'];
-  // fetch fails as Node's does when it cannot connect: a TypeError "fetch
-  // failed" whose cause says why.
-  define(G, 'fetch', function fetch(input) {
-    const url = input instanceof URL ? input.href : input && typeof input === 'object' && 'url' in input ? String(input.url) : String(input);
-    const e = new TypeError(`fetch failed: network access is disabled in this sandbox (${url})`);
-    e.cause = networkDisabled('fetch()');
-    return Promise.reject(e);
-  });
+  return { os, networkModules, networkDisabled };
+})

@@ -1,4 +1,7 @@
-  // ---------------------------------------------------------------- assert
+// assert: evaluated on first use (see lazyFiles in prelude.go).
+(function (scope) {
+  'use strict';
+  const { inspect, define, path, env, config, host, isDeepStrictEqual, checkCallback, normEnc, Buffer, process } = scope;
   // Node's assert, with its messages for the common cases (the diff of a
   // failed deep comparison is a line diff of the two inspected values).
   class AssertionError extends Error {
@@ -184,3 +187,5 @@
   Object.assign(strictAssert, assert, { equal: assert.strictEqual, notEqual: assert.notStrictEqual, deepEqual: assert.deepStrictEqual, notDeepEqual: assert.notDeepStrictEqual });
   assert.strict = strictAssert;
   strictAssert.strict = strictAssert;
+  return assert;
+})

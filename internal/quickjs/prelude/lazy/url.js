@@ -1,4 +1,7 @@
-  // ---------------------------------------------------------------- url, querystring
+// url, querystring: evaluated on first use (see lazyFiles in prelude.go).
+(function (scope) {
+  'use strict';
+  const { inspect, define, path, env, config, host, isDeepStrictEqual, checkCallback, normEnc, Buffer, process } = scope;
   // URL and URLSearchParams after the WHATWG URL standard for the common
   // cases: special schemes (http, https, ws, wss, ftp, file) with their
   // default ports, relative references against a base, dot segments, and
@@ -247,8 +250,6 @@
       return `URLSearchParams { ${this._list.map(([k, v]) => `${inspect(k)} => ${inspect(v)}`).join(', ')} }`;
     }
   }
-  define(G, 'URL', URL);
-  define(G, 'URLSearchParams', URLSearchParams);
   function fileURLToPath(u) {
     const url = typeof u === 'string' ? new URL(u) : u;
     if (!(url instanceof URL) || url.protocol !== 'file:') {
@@ -316,3 +317,5 @@
   };
   querystring.decode = querystring.parse;
   querystring.encode = querystring.stringify;
+  return { URL, URLSearchParams, urlModule, querystring };
+})
