@@ -106,7 +106,7 @@
   function inspect(value, opts) {
     const ctx = {
       depth: 2, seen: [], circular: new Map(), indentationLvl: 0, currentDepth: 0,
-      breakLength: 80, compact: 3, maxArrayLength: 100, maxStringLength: 10000, showHidden: false,
+      breakLength: 80, compact: 3, maxArrayLength: 100, maxStringLength: 10000, showHidden: false, sorted: false,
     };
     if (opts !== null && typeof opts === 'object') {
       for (const k of Object.keys(ctx)) if (opts[k] !== undefined && k !== 'seen' && k !== 'circular') ctx[k] = opts[k];
@@ -156,7 +156,7 @@
       for (const s of Object.getOwnPropertySymbols(value)) {
         if (ctx.showHidden || Object.prototype.propertyIsEnumerable.call(value, s)) ks.push(s);
       }
-      return ks;
+      return ctx.sorted ? ks.filter((k) => typeof k === 'string').sort().concat(ks.filter((k) => typeof k !== 'string')) : ks;
     };
 
     if (Array.isArray(value)) {

@@ -137,3 +137,33 @@ console.log(util.inspect({ a: long }, { breakLength: Infinity }));
   console.log(typeof util.debuglog('x'), util.isDeepStrictEqual([1], [1]), util.toUSVString('a\ud800b'));
   const p = util.promisify((a, cb) => cb(null, a + 1)); p(1).then((v) => console.log('promisify', v));
 }
+// assert's diffs, and how URL, AbortController and AbortSignal inspect.
+{
+  console.log({ u: new URL('https://a.com/x?y=1') });
+  console.log([new URLSearchParams('a=1')]);
+  console.log(new AbortController());
+  console.log(AbortSignal.abort().aborted, new AbortController().signal);
+  const assert = require('assert');
+  try { assert.deepStrictEqual({ name: 'x', items: [1, 2, 3], nested: { a: 1 } }, { name: 'x', items: [1, 2, 4], nested: { a: 1 } }) } catch (e) { console.log(e.message) }
+  try { assert.strictEqual([1, 2].length, 3) } catch (e) { console.log(e.message) }
+  try { assert.equal('a', 'b', 'should match') } catch (e) { console.log(e.message) }
+  console.log(String(new URL('http://x.com:80/a b')), new URL('http://x.com/').port);
+}
+{
+  const assert = require('assert');
+  const msg = (f) => { try { f(); return 'no throw'; } catch (e) { return e.message; } };
+  console.log(msg(() => assert.strictEqual('hello world', 'hello there')));
+  console.log(msg(() => assert.deepStrictEqual({ a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8 }, { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 9 })));
+  console.log(msg(() => assert.deepStrictEqual([1, 2, 3], [1, 2, 3, 4])));
+  console.log(msg(() => assert.deepStrictEqual([1, 2, 3, 4], [1, 2])));
+  console.log(msg(() => assert.deepStrictEqual({ x: 1 }, { x: 1, y: 2 })));
+  console.log(msg(() => assert.deepStrictEqual(Array.from({ length: 20 }, (_, i) => i), Array.from({ length: 20 }, (_, i) => (i === 10 ? -1 : i)))));
+  console.log(msg(() => assert.strictEqual({ a: 1 }, { a: 2 })));
+  console.log(msg(() => assert.deepEqual([1, 2], [1, 3])));
+  console.log(msg(() => assert.deepStrictEqual('abc', 'abd')));
+  console.log(msg(() => assert.deepStrictEqual(new Map([[1, 'a']]), new Map([[1, 'b']]))));
+  console.log(msg(() => assert.deepStrictEqual({ s: 'x' }, { s: 1 })));
+  console.log(msg(() => assert.strictEqual(null, undefined)));
+  console.log(msg(() => assert.strictEqual(0, -0)));
+  console.log(msg(() => assert.notStrictEqual('a', 'a')));
+}

@@ -55,8 +55,9 @@
       super();
       define(this, '_aborted', false);
       define(this, '_reason', undefined);
-      this.onabort = null;
+      define(this, 'onabort', null);
     }
+    [inspect.custom](depth, opts) { return `AbortSignal { aborted: ${this._aborted} }`; }
     get aborted() { return this._aborted; }
     get reason() { return this._reason; }
     throwIfAborted() { if (this._aborted) throw this._reason; }
@@ -85,6 +86,7 @@
   class AbortController {
     constructor() { define(this, '_signal', new AbortSignal()); }
     get signal() { return this._signal; }
+    [inspect.custom]() { return `AbortController { signal: AbortSignal { aborted: ${this._signal._aborted} } }`; }
     abort(reason) { this._signal._abort(reason); }
     get [Symbol.toStringTag]() { return 'AbortController'; }
   }

@@ -20,41 +20,94 @@
     }
   }
   const assertInspect = (v) => inspect(v, { compact: false, sorted: true, depth: 1000, maxArrayLength: Infinity, breakLength: Infinity });
-  // lineDiff is Node's "+ actual - expected" listing of two inspected values.
-  function lineDiff(a, b) {
-    const x = a.split('\n'), y = b.split('\n');
-    const out = [];
-    if (x.length * y.length > 250000) {
-      for (const l of x) out.push('+ ' + l);
-      for (const l of y) out.push('- ' + l);
-      return out.join('\n');
-    }
-    // Longest common subsequence, then the walk that lists + before -.
-    const n = x.length, m = y.length, L = new Int32Array((n + 1) * (m + 1));
-    for (let i = n - 1; i >= 0; i--) {
-      for (let j = m - 1; j >= 0; j--) {
-        L[i * (m + 1) + j] = x[i] === y[j] ? L[(i + 1) * (m + 1) + j + 1] + 1 : Math.max(L[(i + 1) * (m + 1) + j], L[i * (m + 1) + j + 1]);
+  const readable = {
+    deepStrictEqual: 'Expected values to be strictly deep-equal:',
+    strictEqual: 'Expected values to be strictly equal:',
+    strictEqualObject: 'Expected "actual" to be reference-equal to "expected":',
+    notIdentical: 'Values identical but not reference-equal:',
+  };
+  // errDiff is Node 20's message for a failed strictEqual or
+  // deepStrictEqual: the two values inspected, compared line by line at the
+  // same positions, with runs of identical lines collapsed.
+  function errDiff(actual, expected, operator) {
+    let other = '', res = '', end = '', skipped = false, i = 0, indicator = '';
+    const actualInspected = assertInspect(actual);
+    const actualLines = actualInspected.split('\n'), expectedLines = assertInspect(expected).split('\n');
+    if (operator === 'strictEqual' && ((typeof actual === 'object' && actual !== null && typeof expected === 'object' && expected !== null) ||
+        (typeof actual === 'function' && typeof expected === 'function'))) operator = 'strictEqualObject';
+    if (actualLines.length === 1 && expectedLines.length === 1 && actualLines[0] !== expectedLines[0]) {
+      const inputLength = actualLines[0].length + expectedLines[0].length;
+      if (inputLength <= 12) {
+        if ((typeof actual !== 'object' || actual === null) && (typeof expected !== 'object' || expected === null) && (actual !== 0 || expected !== 0)) {
+          return `${readable[operator]}\n\n${actualLines[0]} !== ${expectedLines[0]}\n`;
+        }
+      } else if (operator !== 'strictEqualObject' && inputLength < 80) {
+        while (actualLines[0][i] === expectedLines[0][i]) i++;
+        if (i > 2) { indicator = `\n  ${' '.repeat(i)}^`; i = 0; }
       }
     }
-    let i = 0, j = 0;
-    const plus = [], minus = [];
-    const flush = () => { out.push(...plus.map((l) => '+ ' + l), ...minus.map((l) => '- ' + l)); plus.length = minus.length = 0; };
-    while (i < n || j < m) {
-      if (i < n && j < m && x[i] === y[j]) { flush(); out.push('  ' + x[i]); i++; j++; }
-      else if (j >= m || (i < n && L[(i + 1) * (m + 1) + j] >= L[i * (m + 1) + j + 1])) plus.push(x[i++]);
-      else minus.push(y[j++]);
+    let a = actualLines[actualLines.length - 1], b = expectedLines[expectedLines.length - 1];
+    while (a === b) {
+      if (i++ < 3) end = `\n  ${a}${end}`;
+      else other = a;
+      actualLines.pop(); expectedLines.pop();
+      if (actualLines.length === 0 || expectedLines.length === 0) break;
+      a = actualLines[actualLines.length - 1]; b = expectedLines[expectedLines.length - 1];
     }
-    flush();
-    return out.join('\n');
+    const maxLines = Math.max(actualLines.length, expectedLines.length);
+    if (maxLines === 0) {
+      const lines = actualInspected.split('\n');
+      if (lines.length > 50) { lines[46] = '...'; lines.length = 47; }
+      return `${readable.notIdentical}\n\n${lines.join('\n')}\n`;
+    }
+    if (i >= 5) { end = `\n...${end}`; skipped = true; }
+    if (other !== '') { end = `\n  ${other}${end}`; other = ''; }
+    let printedLines = 0, identical = 0;
+    const msg = readable[operator] + '\n+ actual - expected';
+    let lines = actualLines, plusMinus = '+', maxLength = expectedLines.length;
+    if (actualLines.length < maxLines) { lines = expectedLines; plusMinus = '-'; maxLength = actualLines.length; }
+    const collapse = () => {
+      if (identical > 2) {
+        if (identical > 3) {
+          if (identical > 4) {
+            if (identical === 5) { res += `\n  ${lines[i - 3]}`; printedLines++; } else { res += '\n...'; skipped = true; }
+          }
+          res += `\n  ${lines[i - 2]}`; printedLines++;
+        }
+        res += `\n  ${lines[i - 1]}`; printedLines++;
+      }
+      identical = 0;
+    };
+    for (i = 0; i < maxLines; i++) {
+      if (maxLength < i + 1) {
+        collapse();
+        if (lines === actualLines) res += `\n${plusMinus} ${lines[i]}`;
+        else other += `\n${plusMinus} ${lines[i]}`;
+        printedLines++;
+      } else {
+        const expectedLine = expectedLines[i];
+        let actualLine = actualLines[i];
+        let diverging = actualLine !== expectedLine && (!actualLine.endsWith(',') || actualLine.slice(0, -1) !== expectedLine);
+        if (diverging && expectedLine.endsWith(',') && expectedLine.slice(0, -1) === actualLine) { diverging = false; actualLine += ','; }
+        if (diverging) {
+          collapse();
+          res += `\n+ ${actualLine}`;
+          other += `\n- ${expectedLine}`;
+          printedLines += 2;
+        } else {
+          res += other; other = ''; identical++;
+          if (identical <= 2) { res += `\n  ${actualLine}`; printedLines++; }
+        }
+      }
+      if (printedLines > 50 && i < maxLines - 2) {
+        return `${msg} ... Lines skipped\n${res}\n...${other}\n...`;
+      }
+    }
+    return `${msg}${skipped ? ' ... Lines skipped' : ''}\n${res}${other}${end}${indicator}`;
   }
   function comparisonMessage(head, actual, expected, op) {
-    const a = assertInspect(actual), b = assertInspect(expected);
-    const simple = (typeof actual !== 'object' || actual === null) && (typeof expected !== 'object' || expected === null) &&
-      typeof actual !== 'function' && typeof expected !== 'function';
-    if (simple && a.length + b.length <= 12 && !a.includes('\n') && !b.includes('\n') && (actual !== 0 || expected !== 0)) {
-      return `${head}\n\n${a} ${op} ${b}\n`;
-    }
-    return `${head}\n+ actual - expected\n\n${lineDiff(a, b)}`;
+    if (op === '!=') return `${head}\n\n${assertInspect(actual)}\n\nshould loosely deep-equal\n\n${assertInspect(expected)}`;
+    return errDiff(actual, expected, head.includes('deep') ? 'deepStrictEqual' : 'strictEqual');
   }
   function fail(actual, expected, message, operator, generated) {
     if (message instanceof Error) throw message;
