@@ -96,3 +96,31 @@ console.log(v, fileURLToPath('file:///app/x'), JSON.stringify(EOL), os.hostname(
 `)
 	expect(t, r, 0, "7 /app/x \"\\n\" sandbox 1 hi function\n")
 }
+
+// readline reads standard input line by line, by events or for await, as
+// Node does when it is piped (outputs recorded from Node 20 given the same
+// input).
+func TestReadline(t *testing.T) {
+	in := []byte("1\n2\r\n30\nlast")
+	r := exec(t, &Host{Stdin: in}, `
+const readline = require('readline');
+const rl = readline.createInterface({ input: process.stdin });
+const lines = [];
+rl.on('line', (l) => lines.push(l.toUpperCase()));
+rl.on('close', () => console.log(lines));
+`)
+	expect(t, r, 0, "[ '1', '2', '30', 'LAST' ]\n")
+	r = exec(t, &Host{Stdin: in}, `
+import readline from 'node:readline';
+const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+let n = 0, sum = 0;
+for await (const line of rl) { n++; sum += Number(line) || 0; }
+console.log('lines', n, 'sum', sum);
+`)
+	expect(t, r, 0, "lines 4 sum 33\n")
+	r = exec(t, &Host{Stdin: []byte("Ada\n")}, `
+const rl = require('readline/promises').createInterface({ input: process.stdin, output: process.stdout });
+rl.question('Name? ').then((a) => { console.log('hi ' + a); rl.close(); });
+`)
+	expect(t, r, 0, "Name? hi Ada\n")
+}

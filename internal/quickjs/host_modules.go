@@ -57,9 +57,11 @@ var builtinExports = map[string][]string{
 		"doesNotReject", "match", "doesNotMatch", "fail", "AssertionError", "strict"},
 	"node:url": {"URL", "URLSearchParams", "fileURLToPath", "pathToFileURL", "domainToASCII",
 		"domainToUnicode", "format"},
-	"node:querystring":     {"parse", "stringify", "escape", "unescape", "decode", "encode"},
-	"node:string_decoder":  {"StringDecoder"},
-	"node:timers/promises": {"setTimeout", "setImmediate"},
+	"node:querystring":       {"parse", "stringify", "escape", "unescape", "decode", "encode"},
+	"node:string_decoder":    {"StringDecoder"},
+	"node:readline":          {"createInterface", "Interface", "clearLine", "cursorTo", "moveCursor", "promises"},
+	"node:readline/promises": {"createInterface", "Interface"},
+	"node:timers/promises":   {"setTimeout", "setImmediate"},
 	"node:os": {"EOL", "devNull", "platform", "type", "arch", "machine", "release", "version",
 		"hostname", "homedir", "tmpdir", "endianness", "uptime", "loadavg", "totalmem", "freemem",
 		"availableParallelism", "cpus", "networkInterfaces", "userInfo", "constants"},
@@ -84,7 +86,7 @@ func init() {
 
 // availableModules is the list shown when a module cannot be found.
 const availableModules = "fs, fs/promises, path, process, util, timers, timers/promises, console, buffer, " +
-	"crypto, events, assert, url, querystring, string_decoder, os"
+	"crypto, events, assert, url, querystring, string_decoder, os, readline"
 
 func moduleNotFound(spec string) string {
 	return "Cannot find module '" + spec + "': only these Node.js modules are available in the sandbox: " +

@@ -47,11 +47,12 @@ var preludeFiles = []string{
 // (function (scope) { ... }), which host.lazy evaluates on the guest's
 // first use of what it defines (lazy.js), and which returns it.
 var lazyFiles = map[string]bool{
-	"events.js": true, // events: EventEmitter
-	"assert.js": true, // assert
-	"url.js":    true, // URL, URLSearchParams, url, querystring
-	"os_net.js": true, // os; the network modules, which fail
-	"abort.js":  true, // EventTarget, AbortController, string_decoder
+	"events.js":   true, // events: EventEmitter
+	"assert.js":   true, // assert
+	"url.js":      true, // URL, URLSearchParams, url, querystring
+	"os_net.js":   true, // os; the network modules, which fail
+	"abort.js":    true, // EventTarget, AbortController, string_decoder
+	"readline.js": true, // readline
 }
 
 // preludeSource is the prelude's source: preludeFiles joined.

@@ -3,7 +3,7 @@
   // EventTarget and AbortController, string_decoder: prelude/lazy/, each
   // compiled once per process and evaluated on its first use, so a run
   // that does not use them does not pay for them.
-  const lazyScope = () => ({ inspect, define, path, env, config, host, isDeepStrictEqual, checkCallback, normEnc, Buffer, process });
+  const lazyScope = () => ({ inspect, define, path, env, config, host, isDeepStrictEqual, checkCallback, normEnc, Buffer, process, events: eventsModule });
   const loadLazy = (name) => host.lazy(name)(lazyScope());
   const eventsModule = lazy(() => loadLazy('events.js'));
   const assertModule = lazy(() => loadLazy('assert.js'));
@@ -22,3 +22,4 @@
   });
   const abortParts = lazy(() => loadLazy('abort.js'));
   for (const k of ['Event', 'EventTarget', 'AbortController', 'AbortSignal']) if (typeof G[k] !== 'function') defineLazy(G, k, () => abortParts()[k]);
+  const readlineModule = lazy(() => loadLazy('readline.js'));

@@ -60,6 +60,8 @@
     get querystring() { return urlParts().querystring; },
     get os() { return osNet().os; },
     get string_decoder() { return abortParts().stringDecoder; },
+    get readline() { return readlineModule(); },
+    get 'readline/promises'() { return readlineModule().promises; },
     'timers/promises': {
       setTimeout: (ms, v) => new Promise((resolve) => setTimeout(() => resolve(v), ms)),
       setImmediate: (v) => new Promise((resolve) => setImmediate(() => resolve(v))),
