@@ -72,7 +72,7 @@
     'dns', 'domain', 'events', 'http', 'http2', 'https', 'inspector', 'module', 'net', 'os', 'perf_hooks',
     'punycode', 'querystring', 'readline', 'repl', 'stream', 'string_decoder', 'sys', 'tls', 'trace_events', 'tty',
     'url', 'v8', 'vm', 'wasi', 'worker_threads', 'zlib', 'sqlite', 'test'];
-  const available = Object.keys(builtins).filter((k) => !networkNames.includes(k)).join(', ');
+  const available = Object.keys(builtins).filter((k) => !networkNames.includes(k) && !/^(assert|readline|timers)\//.test(k)).join(', ');
   function notFound(name) {
     const bare = name.startsWith('node:') ? name.slice(5) : name;
     const e = nodeModules.includes(bare.split('/')[0])
