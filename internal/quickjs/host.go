@@ -26,9 +26,6 @@ func init() {
 		"hash":         hostHash,
 		"tzOffset":     hostTZOffset,
 		"intlData":     hostIntlData,
-		"collate":      hostCollate,
-		"memSize":      hostMemSize,
-		"lazy":         hostLazy,
 		"fsRead":       hostFSRead,
 		"fsWrite":      hostFSWrite,
 		"fsStat":       hostFSStat,
@@ -92,6 +89,9 @@ func (r *run) hostCall(args []wasmtime.Val) (int32, error) {
 		boxes[i] = int32(binary.LittleEndian.Uint32(d[argv+4*uint64(i):]))
 	}
 	f := hostFuncs[name]
+	if f == nil {
+		f = moreHostFuncs[name]
+	}
 	if f == nil {
 		return 0, r.throw("Error", "unknown host function "+name)
 	}

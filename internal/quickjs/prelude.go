@@ -43,18 +43,6 @@ var preludeFiles = []string{
 	"loop.js",        // report and the exit code; returns the hooks to Go
 }
 
-// lazyFiles are the files of prelude/lazy/: each is a function expression,
-// (function (scope) { ... }), which host.lazy evaluates on the guest's
-// first use of what it defines (lazy.js), and which returns it.
-var lazyFiles = map[string]bool{
-	"events.js":   true, // events: EventEmitter
-	"assert.js":   true, // assert
-	"url.js":      true, // URL, URLSearchParams, url, querystring
-	"os_net.js":   true, // os; the network modules, which fail
-	"abort.js":    true, // EventTarget, AbortController, string_decoder
-	"readline.js": true, // readline
-}
-
 // preludeSource is the prelude's source: preludeFiles joined.
 var preludeSource = joinPrelude()
 
@@ -95,12 +83,11 @@ func joinPrelude() string {
 var hostNames = []string{
 	"write", "now", "exit", "utf8Encode", "utf8Decode", "promiseState", "random",
 	"fsRead", "fsWrite", "fsStat", "fsReaddir", "fsMkdir", "fsRm", "fsRename", "fsError",
-	"saveState", "hash", "tzOffset", "intlData", "collate", "memSize", "lazy",
+	"saveState", "hash", "tzOffset", "intlData",
 }
 
-// preludeCache holds the prelude and the files of lazyFiles compiled to
-// QuickJS bytecode, keyed by the engine's version string and the name;
-// compiling the prelude's source costs ~10 ms per run.
+// preludeCache holds the prelude compiled to QuickJS bytecode, keyed by the
+// engine's version string; compiling the source costs ~10 ms per run.
 var preludeCache sync.Map // string -> []byte
 
 func (r *run) installPrelude() error {
@@ -112,7 +99,7 @@ func (r *run) installPrelude() error {
 	if err != nil {
 		return err
 	}
-	for _, name := range hostNames {
+	for _, name := range append(hostNames[:len(hostNames):len(hostNames)], moreHostNames...) {
 		p, err := r.alloc([]byte(name))
 		if err != nil {
 			return err
@@ -163,99 +150,64 @@ func (r *run) installPrelude() error {
 // loadPrelude evaluates the prelude, from cached bytecode when possible,
 // and returns the function it evaluates to.
 func (r *run) loadPrelude() (int32, error) {
-	return r.loadCompiled(preludeSource, "<wasmsandbox>")
+	return r.loadCompiled(&preludeCache, preludeSource, "<wasmsandbox>")
 }
 
-// loadCompiled evaluates src, named name, from bytecode cached by
-// QuickJS's version and name when possible, and returns the result box; an
-// exception is a Go error.
-func (r *run) loadCompiled(src, name string) (int32, error) {
+// loadCompiled evaluates source (named name in stack traces), from the
+// bytecode cached in cache when possible (keyed by the engine's version),
+// and returns what it evaluates to.
+func (r *run) loadCompiled(cache *sync.Map, source, name string) (int32, error) {
 	vp, err := r.i32("qjs_get_quickjs_version")
 	if err != nil {
 		return 0, err
 	}
-	key := r.cstr(vp) + "\x00" + name
-	if bc, ok := preludeCache.Load(key); ok {
-		res, ok, err := r.evalBytecode(bc.([]byte))
-		if err != nil || ok {
-			return res, err
+	version := r.cstr(vp)
+	if bc, ok := cache.Load(version); ok {
+		b := bc.([]byte)
+		p, err := r.alloc(b)
+		if err != nil {
+			return 0, err
 		}
-		preludeCache.Delete(key)
+		res, err := r.i32("qjs_eval_bytecode", p, int32(len(b)))
+		if err != nil {
+			return 0, err
+		}
+		if err := r.free(p); err != nil {
+			return 0, err
+		}
+		if exc, err := r.isException(res); err != nil {
+			return 0, err
+		} else if !exc {
+			return res, nil
+		}
+		r.dropException()
+		cache.Delete(version)
 	}
 	// Compile, remember the bytecode, then evaluate it.
-	s, err := r.alloc([]byte(src))
+	src, err := r.alloc([]byte(source))
 	if err != nil {
 		return 0, err
 	}
-	n, err := r.alloc([]byte(name))
+	np, err := r.alloc([]byte(name))
 	if err != nil {
 		return 0, err
 	}
-	buf, err := r.i32("qjs_compile", s, int32(len(src)), n, int32(evalGlobal), int32(0), r.scratch)
+	buf, err := r.i32("qjs_compile", src, int32(len(source)), np, int32(evalGlobal), int32(0), r.scratch)
 	if err != nil {
 		return 0, err
 	}
-	r.free(s)
-	r.free(n)
-	if buf == 0 {
+	if buf != 0 {
+		n := r.u32(r.scratch)
+		cache.Store(version, append([]byte(nil), r.data()[uint32(buf):uint32(buf)+n]...))
+		if err := r.free(buf); err != nil {
+			return 0, err
+		}
+	} else {
 		r.dropException()
-		return r.eval(src, name, evalGlobal)
 	}
-	size := r.u32(r.scratch)
-	bc := append([]byte(nil), r.data()[uint32(buf):uint32(buf)+size]...)
-	if err := r.free(buf); err != nil {
-		return 0, err
-	}
-	res, ok, err := r.evalBytecode(bc)
-	if err != nil || !ok {
-		return 0, fmt.Errorf("quickjs: evaluating %s failed (%v)", name, err)
-	}
-	preludeCache.Store(key, bc)
-	return res, nil
-}
-
-// evalBytecode evaluates compiled bytecode b and returns the result box;
-// ok is false (and the exception dropped) when it threw.
-func (r *run) evalBytecode(b []byte) (res int32, ok bool, err error) {
-	p, err := r.alloc(b)
-	if err != nil {
-		return 0, false, err
-	}
-	res, err = r.i32("qjs_eval_bytecode", p, int32(len(b)))
-	if err != nil {
-		return 0, false, err
-	}
-	if err := r.free(p); err != nil {
-		return 0, false, err
-	}
-	if exc, err := r.isException(res); err != nil {
-		return 0, false, err
-	} else if exc {
-		r.dropException()
-		return 0, false, nil
-	}
-	return res, true, nil
-}
-
-// hostLazy(name) returns the function that the file name of lazyFiles
-// evaluates to.
-func hostLazy(r *run, args []int32) (int32, error) {
-	name, err := r.argString(args, 0)
-	if err != nil {
-		return 0, err
-	}
-	if !lazyFiles[name] {
-		return 0, r.throw("Error", "no such part of the prelude: "+name)
-	}
-	src, err := preludeFS.ReadFile("prelude/lazy/" + name)
-	if err != nil {
-		return 0, r.throw("Error", err.Error())
-	}
-	fn, err := r.loadCompiled(string(src), "<wasmsandbox>/"+name)
-	if err != nil {
-		return 0, r.throw("Error", err.Error())
-	}
-	return fn, nil
+	r.free(src)
+	r.free(np)
+	return r.eval(source, name, evalGlobal)
 }
 
 // config is the JSON the prelude receives: argv, env, cwd, filename.

@@ -68,21 +68,33 @@
     const ka = sortKey(key, a), kb = sortKey(key, b);
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   }
-  const defaultCollatorKey = `${intlDefaultLocale}|variant||`;
+  // It needs nothing of the rest of Intl, which may be loaded on first use.
+  const collatorDefaultLocale = 'en-US';
+  const defaultCollatorKey = `${collatorDefaultLocale}|variant||`;
+  function collatorLocales(locales) {
+    if (locales === undefined) return [];
+    const list = typeof locales === 'string' || (typeof locales === 'object' && locales !== null && !(Symbol.iterator in locales) && typeof locales.length !== 'number') ? [locales] : Array.from(locales);
+    return list.map((l) => {
+      if (typeof l !== 'string' && (typeof l !== 'object' || l === null)) throw new TypeError('Language ID should be string or object.');
+      const s = String(l);
+      if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(s)) throw new RangeError('Incorrect locale information provided');
+      return s;
+    });
+  }
   class Collator {
     #key;
     #r;
     #bound;
     constructor(locales, options) {
-      const list = intlCanonical(locales);
+      const list = collatorLocales(locales);
       const o = options === undefined ? {} : Object(options);
       const usage = collatorOpt(o, 'usage', ['sort', 'search'], 'sort');
       let numeric = o.numeric === undefined ? undefined : Boolean(o.numeric);
       const caseFirst = collatorOpt(o, 'caseFirst', ['upper', 'lower', 'false'], undefined);
-      if (caseFirst === 'upper') throw intlUnsupported('The option caseFirst: "upper"');
+      if (caseFirst === 'upper') throw new RangeError('The option caseFirst: "upper" is not supported by this sandbox\'s Intl.Collator');
       const sensitivity = collatorOpt(o, 'sensitivity', ['base', 'accent', 'case', 'variant'], 'variant');
       const ignorePunctuation = o.ignorePunctuation === undefined ? false : Boolean(o.ignorePunctuation);
-      const locale = list.length > 0 ? list[0] : intlDefaultLocale;
+      const locale = list.length > 0 ? list[0] : collatorDefaultLocale;
       const kn = /-u(?:-[a-z0-9]{2,8})*?-kn(?:-(true|false))?(?:-|$)/i.exec(locale);
       if (numeric === undefined) numeric = kn !== null && kn[1] !== 'false';
       this.#r = { locale, usage, sensitivity, ignorePunctuation, collation: 'default', numeric, caseFirst: caseFirst || 'false' };
@@ -97,16 +109,30 @@
       return this.#bound;
     }
     resolvedOptions() { return Object.assign({}, this.#r); }
-    static supportedLocalesOf(locales) { return intlCanonical(locales); }
+    static supportedLocalesOf(locales) { return collatorLocales(locales); }
     get [Symbol.toStringTag]() { return 'Intl.Collator'; }
   }
-  if (typeof G.Intl === 'object') {
+  {
     const CollatorFn = function Collator(locales, options) { return new CollatorClass(locales, options); };
     const CollatorClass = Collator;
     CollatorFn.prototype = Collator.prototype;
     CollatorFn.supportedLocalesOf = Collator.supportedLocalesOf;
     Object.defineProperty(Collator.prototype, 'constructor', { value: CollatorFn, writable: true, configurable: true });
-    define(G.Intl, 'Collator', CollatorFn);
+    // Intl.Collator joins Intl now, or when Intl is made on first use.
+    const install = (intl) => {
+      if (intl !== null && typeof intl === 'object' && intl.Collator !== CollatorFn) define(intl, 'Collator', CollatorFn);
+      return intl;
+    };
+    const d = Object.getOwnPropertyDescriptor(G, 'Intl');
+    if (d !== undefined && typeof d.get === 'function') {
+      Object.defineProperty(G, 'Intl', {
+        get() { const v = install(d.get.call(G)); define(G, 'Intl', v); return v; },
+        set(v) { define(G, 'Intl', v); },
+        configurable: true, enumerable: false,
+      });
+    } else if (d !== undefined) {
+      install(d.value);
+    }
     define(String.prototype, 'localeCompare', {
       localeCompare(that, locales, options) {
         if (this === undefined || this === null) throw new TypeError('String.prototype.localeCompare called on null or undefined');
