@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/wasmsandbox/sandbox/internal/engine"
 	"github.com/wasmsandbox/sandbox/internal/workspace"
@@ -241,6 +242,9 @@ func classify(x *engine.Execution, p Policy, runErr error, res *Result) {
 		res.ExitCode = code
 		res.Outcome = OutcomeGuestError
 		res.Error = guestErrorLine(res.Stderr, code)
+		if x.JS != nil && x.JS.Uncaught != "" {
+			res.Error = fmt.Sprintf("exit code %d: %s", code, capLine(x.JS.Uncaught))
+		}
 	default:
 		res.Outcome = OutcomeTrap
 		res.Error = trapReason(runErr)
@@ -261,14 +265,22 @@ func guestErrorLine(stderr string, code int) string {
 			continue
 		}
 		if l != "" && !strings.HasPrefix(l, "wasmsandbox: ") {
-			l = strings.TrimPrefix(l, "Uncaught ")
-			if len(l) > 300 {
-				l = l[:300] + "..."
-			}
-			return fmt.Sprintf("exit code %d: %s", code, l)
+			return fmt.Sprintf("exit code %d: %s", code, capLine(strings.TrimPrefix(l, "Uncaught ")))
 		}
 	}
 	return fmt.Sprintf("exit code %d", code)
+}
+
+// capLine cuts a one-line reason to 300 bytes, at a rune boundary.
+func capLine(l string) string {
+	if len(l) <= 300 {
+		return l
+	}
+	n := 300
+	for n > 0 && !utf8.RuneStart(l[n]) {
+		n--
+	}
+	return l[:n] + "..."
 }
 
 // trapReason is the one-line error of a guest stopped by a trap: the

@@ -315,12 +315,28 @@ func TestJavaScriptErrorLineNamesTheException(t *testing.T) {
 		"let x = ;":                       "exit code 1: SyntaxError: unexpected token in expression: ';'",
 		"function f() { g() }\nf()":       "exit code 1: ReferenceError: g is not defined",
 		"throw new RangeError('too big')": "exit code 1: RangeError: too big",
+		// Errors with extra properties print them below the stack; the
+		// line is still the exception's (Node's first line of it).
+		"require('fs').readFileSync('missing.json')":                "exit code 1: Error: ENOENT: no such file or directory, open 'missing.json'",
+		"const e = new Error('two\\nlines'); e.code = 'X'; throw e": "exit code 1: Error: two lines",
+		"throw 'just a string'":                                     "exit code 1: 'just a string'",
+		"throw { code: 42, detail: { a: [1, 2] } }":                 "exit code 1: { code: 42, detail: { a: [ 1, 2 ] } }",
 	} {
 		res := run(t, sb, code)
 		wantOutcome(t, res, OutcomeGuestError)
 		if res.Error != want {
 			t.Errorf("%q: error %q, want %q", code, res.Error, want)
 		}
+	}
+}
+
+// A module that is not there is named as Node names it, with what is
+// available after it.
+func TestJavaScriptErrorLineMissingModule(t *testing.T) {
+	res := run(t, newSandbox(t, JavaScript, Policy{}), "const _ = require('lodash')")
+	wantOutcome(t, res, OutcomeGuestError)
+	if !strings.HasPrefix(res.Error, "exit code 1: Error: Cannot find module 'lodash'") || strings.Contains(res.Error, "\n") {
+		t.Fatalf("error %q", res.Error)
 	}
 }
 

@@ -184,8 +184,8 @@ func TestJavaScriptResolution(t *testing.T) {
 		"node_modules/dep/top.js":                            `module.exports = { version: 'top-2' };`,
 		"node_modules/esm-only/package.json":                 `{"name":"esm-only","type":"module","main":"index.js"}`,
 		"node_modules/esm-only/index.js":                     `export default function greet(n) { return 'hi ' + n; }`,
-		"node_modules/needs-net/package.json":                `{"name":"needs-net","main":"index.js"}`,
-		"node_modules/needs-net/index.js":                    `module.exports = require('http');`,
+		"node_modules/needs-child-process/package.json":      `{"name":"needs-child-process","main":"index.js"}`,
+		"node_modules/needs-child-process/index.js":          `module.exports = require('child_process');`,
 		"node_modules/addon/package.json":                    `{"name":"addon","main":"build/Release/addon.node","gypfile":true}`,
 		"node_modules/addon/build/Release/addon.node":        "\x7fELF",
 		"node_modules/@scope/named/package.json":             `{"name":"@scope/named"}`,
@@ -219,10 +219,10 @@ console.log(kind, depVersion, greet('esm'), one, two, m);
 		t.Errorf("stdout = %q", res.Stdout)
 	}
 	for code, want := range map[string]string{
-		`require('needs-net')`:        "the Node.js module 'http', which package 'needs-net' needs, is not available in this sandbox",
-		`require('addon')`:            "native addon",
-		`require('esm-only')`:         "'esm-only' is an ES module, which require cannot load here): use import instead",
-		`require('app-lib/internal')`: "does not export './internal'",
+		`require('needs-child-process')`: "the Node.js module 'child_process', which package 'needs-child-process' needs, is not available in this sandbox",
+		`require('addon')`:               "native addon",
+		`require('esm-only')`:            "'esm-only' is an ES module, which require cannot load here): use import instead",
+		`require('app-lib/internal')`:    "does not export './internal'",
 	} {
 		res = run(t, sb, code)
 		wantOutcome(t, res, OutcomeGuestError)

@@ -7,21 +7,34 @@ import (
 // The event loop: pending jobs, the prelude's timers, and the rejections
 // and top-level await that end a run.
 
-// drain runs pending jobs; done is true when the run ended (an exception
-// escaped a job).
+// drain runs the process.nextTick queue, then pending jobs until none is
+// left, and again while a job queued ticks (Node's order); done is true
+// when the run ended (an exception escaped a tick or a job).
 func (r *run) drain() (done bool, code int, err error) {
 	for {
+		res, thrown, code, err := r.callLoop(loopTicks)
+		if thrown || err != nil {
+			return true, code, err
+		}
+		if err := r.freeValue(res); err != nil {
+			return true, 0, err
+		}
 		p, err := r.i32("qjs_is_job_pending")
 		if err != nil || p == 0 {
 			return false, 0, err
 		}
-		rc, err := r.i32("qjs_execute_pending_job")
-		if err != nil {
-			return true, 0, err
-		}
-		if rc < 0 {
-			code, err := r.reportException()
-			return true, code, err
+		for p != 0 {
+			rc, err := r.i32("qjs_execute_pending_job")
+			if err != nil {
+				return true, 0, err
+			}
+			if rc < 0 {
+				code, err := r.reportException()
+				return true, code, err
+			}
+			if p, err = r.i32("qjs_is_job_pending"); err != nil {
+				return true, 0, err
+			}
 		}
 	}
 }

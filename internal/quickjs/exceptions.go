@@ -84,8 +84,14 @@ func (r *run) reportValue(box int32) (int, error) {
 			msg = "InternalError: out of memory"
 		}
 		r.writeOut(2, "Uncaught "+msg+"\n")
-	} else if err := r.freeValue(res); err != nil {
-		return 0, err
+		r.h.Uncaught = msg
+	} else {
+		if line, err := r.str(res); err == nil {
+			r.h.Uncaught = line
+		}
+		if err := r.freeValue(res); err != nil {
+			return 0, err
+		}
 	}
 	return 1, r.freeValue(box)
 }

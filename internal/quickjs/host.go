@@ -94,6 +94,9 @@ func (r *run) hostCall(args []wasmtime.Val) (int32, error) {
 	}
 	f := hostFuncs[name]
 	if f == nil {
+		f = moreHostFuncs[name]
+	}
+	if f == nil {
 		return 0, r.throw("Error", "unknown host function "+name)
 	}
 	return f(r, boxes)

@@ -47,12 +47,46 @@ var builtinExports = map[string][]string{
 		"clearInterval", "clearImmediate"},
 	"node:console": {"log", "info", "warn", "error", "debug"},
 	"node:buffer":  {"Buffer"},
+	"node:events": {"EventEmitter", "once", "errorMonitor", "defaultMaxListeners", "listenerCount",
+		"getEventListeners", "setMaxListeners"},
+	"node:assert": {"ok", "equal", "notEqual", "strictEqual", "notStrictEqual", "deepEqual",
+		"notDeepEqual", "deepStrictEqual", "notDeepStrictEqual", "throws", "doesNotThrow", "rejects",
+		"doesNotReject", "match", "doesNotMatch", "fail", "AssertionError", "strict"},
+	"node:assert/strict": {"ok", "equal", "notEqual", "strictEqual", "notStrictEqual", "deepEqual",
+		"notDeepEqual", "deepStrictEqual", "notDeepStrictEqual", "throws", "doesNotThrow", "rejects",
+		"doesNotReject", "match", "doesNotMatch", "fail", "AssertionError", "strict"},
+	"node:url": {"URL", "URLSearchParams", "fileURLToPath", "pathToFileURL", "domainToASCII",
+		"domainToUnicode", "format"},
+	"node:querystring":       {"parse", "stringify", "escape", "unescape", "decode", "encode"},
+	"node:string_decoder":    {"StringDecoder"},
+	"node:readline":          {"createInterface", "Interface", "clearLine", "cursorTo", "moveCursor", "promises"},
+	"node:readline/promises": {"createInterface", "Interface"},
+	"node:timers/promises":   {"setTimeout", "setImmediate"},
+	"node:os": {"EOL", "devNull", "platform", "type", "arch", "machine", "release", "version",
+		"hostname", "homedir", "tmpdir", "endianness", "uptime", "loadavg", "totalmem", "freemem",
+		"availableParallelism", "cpus", "networkInterfaces", "userInfo", "constants"},
+	"node:http":         {"request", "get", "createServer", "Agent", "METHODS", "STATUS_CODES"},
+	"node:https":        {"request", "get", "createServer", "Agent"},
+	"node:http2":        {"connect", "createServer", "createSecureServer"},
+	"node:net":          {"connect", "createConnection", "createServer", "Socket", "isIP", "isIPv4", "isIPv6"},
+	"node:tls":          {"connect", "createServer", "createSecureContext"},
+	"node:dgram":        {"createSocket"},
+	"node:dns":          {"lookup", "resolve", "resolve4", "resolve6", "reverse", "promises"},
+	"node:dns/promises": {"lookup", "resolve", "resolve4", "resolve6", "reverse"},
 	"node:crypto": {"createHash", "createHmac", "getHashes", "randomBytes", "randomUUID",
 		"getRandomValues", "randomInt", "timingSafeEqual", "webcrypto", "randomFillSync", "randomFill"},
 }
 
+func init() {
+	for name := range builtinExports {
+		builtinModules[name] = name
+		builtinModules[strings.TrimPrefix(name, "node:")] = name
+	}
+}
+
 // availableModules is the list shown when a module cannot be found.
-const availableModules = "fs, fs/promises, path, process, util, timers, console, buffer, crypto"
+const availableModules = "fs, fs/promises, path, process, util, timers, timers/promises, console, buffer, " +
+	"crypto, events, assert, url, querystring, string_decoder, os, readline"
 
 func moduleNotFound(spec string) string {
 	return "Cannot find module '" + spec + "': only these Node.js modules are available in the sandbox: " +

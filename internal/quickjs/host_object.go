@@ -205,3 +205,9 @@ func hostHash(r *run, args []int32) (int32, error) {
 	d.Write(data)
 	return r.newBytes(d.Sum(nil))
 }
+
+// hostMemSize() returns the size of the guest's linear memory in bytes
+// (for os.freemem).
+func hostMemSize(r *run, _ []int32) (int32, error) {
+	return r.number(float64(r.mem.DataSize(r.st)))
+}

@@ -12,7 +12,7 @@ import (
 // user's code, where its source comes from, how it is compiled and cached,
 // and how it is handed the host object and the config.
 
-//go:embed prelude/*.js
+//go:embed prelude/*.js prelude/lazy/*.js
 var preludeFS embed.FS
 
 // preludeFiles are the parts of the prelude, files of prelude/, in the
@@ -24,20 +24,22 @@ var preludeFS embed.FS
 // QuickJS compiles, and the line numbers in its stack traces (file name
 // <wasmsandbox>), are those of a single file.
 var preludeFiles = []string{
-	"head.js",    // the function's head: 'use strict', config, G, define
-	"inspect.js", // util.inspect and util.format
-	"console.js", // console
-	"timers.js",  // setTimeout and the rest; the event loop's next and fire
-	"buffer.js",  // Buffer, TextEncoder, TextDecoder
-	"crypto.js",  // crypto.getRandomValues and randomUUID, structuredClone
-	"intl.js",    // Intl and toLocale*String, loaded on first use (intl.go)
-	"path.js",    // path (POSIX)
-	"fs.js",      // fs and fs/promises, over the host's fs* functions
-	"process.js", // process
-	"util.js",    // util
-	"require.js", // require(), module and the builtin modules
-	"persist.js", // auto_persist_globals: persist.begin and persist.save
-	"loop.js",    // report and the exit code; returns the hooks to Go
+	"head.js",     // the function's head: 'use strict', config, G, define
+	"inspect.js",  // util.inspect and util.format
+	"console.js",  // console
+	"timers.js",   // setTimeout and the rest; the event loop's next and fire
+	"buffer.js",   // Buffer, TextEncoder, TextDecoder
+	"crypto.js",   // crypto.getRandomValues and randomUUID, structuredClone
+	"intl.js",     // Intl and toLocale*String, loaded on first use (intl.go)
+	"collator.js", // Intl.Collator, String.prototype.localeCompare
+	"path.js",     // path (POSIX)
+	"fs.js",       // fs and fs/promises, over the host's fs* functions
+	"process.js",  // process
+	"util.js",     // util
+	"lazy.js",     // the modules of lazyFiles, fetch
+	"require.js",  // require(), module and the builtin modules
+	"persist.js",  // auto_persist_globals: persist.begin and persist.save
+	"loop.js",     // report and the exit code; returns the hooks to Go
 }
 
 // preludeSource is the prelude's source: preludeFiles joined.
@@ -52,8 +54,17 @@ func joinPrelude() string {
 		panic(err)
 	}
 	for _, e := range entries {
-		if !slices.Contains(preludeFiles, e.Name()) {
+		if !e.IsDir() && !slices.Contains(preludeFiles, e.Name()) {
 			panic(fmt.Sprintf("quickjs: prelude/%s is not in preludeFiles", e.Name()))
+		}
+	}
+	lazy, err := preludeFS.ReadDir("prelude/lazy")
+	if err != nil {
+		panic(err)
+	}
+	for _, e := range lazy {
+		if !lazyFiles[e.Name()] {
+			panic(fmt.Sprintf("quickjs: prelude/lazy/%s is not in lazyFiles", e.Name()))
 		}
 	}
 	parts := make([]string, len(preludeFiles))
@@ -87,7 +98,7 @@ func (r *run) installPrelude() error {
 	if err != nil {
 		return err
 	}
-	for _, name := range hostNames {
+	for _, name := range append(hostNames[:len(hostNames):len(hostNames)], moreHostNames...) {
 		p, err := r.alloc([]byte(name))
 		if err != nil {
 			return err
@@ -214,5 +225,7 @@ func (r *run) config() string {
 		"cwd":      r.h.Cwd,
 		"filename": r.resolve(r.filename),
 		"stdin":    string(r.h.Stdin),
+		// os.totalmem()
+		"memoryLimit": r.h.MemoryLimit,
 	})
 }

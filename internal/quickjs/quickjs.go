@@ -89,6 +89,10 @@ type Host struct {
 	// OutOfMemory is set by Run when the guest ended with an uncaught
 	// out-of-memory error, i.e. it needed more than MemoryLimit.
 	OutOfMemory bool
+	// Uncaught is set by Run to the one-line form of the exception that
+	// ended the guest ("Error: ENOENT: no such file or directory, open
+	// 'x.json'"), empty when none did.
+	Uncaught string
 	// Stdin is what the script reads from standard input (as UTF-8 text).
 	Stdin []byte
 	// Value is the inspected completion value of a script that ran to its
@@ -245,7 +249,7 @@ func Run(store *wasmtime.Store, inst *wasmtime.Instance, h *Host, code string, f
 	}
 	r := &run{h: h, st: store, store: store, inst: inst, fns: map[string]*wasmtime.Func{}}
 	h.r = r
-	h.OutOfMemory = false
+	h.OutOfMemory, h.Uncaught = false, ""
 	h.StateSaved, h.StateOut, h.NotKept = false, nil, nil
 	defer func() { h.r = nil }()
 	if h.Cwd == "" {

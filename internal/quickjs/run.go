@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
+	"golang.org/x/text/collate"
 )
 
 // errExit unwinds the guest after process.exit.
@@ -40,6 +41,8 @@ type run struct {
 	stopErr   error // from Sleep or Interrupted
 	nestedErr error // first wasm error raised inside a host function
 	depth     int
+
+	collators map[string]*collate.Collator // see host_collate.go
 }
 
 type rejection struct {
@@ -56,6 +59,7 @@ const (
 	loopPersistBegin
 	loopPersistSave
 	loopCompletion
+	loopTicks
 	loopCount
 )
 

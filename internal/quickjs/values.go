@@ -2,6 +2,8 @@ package quickjs
 
 import (
 	"encoding/binary"
+	"strings"
+	"unicode/utf8"
 )
 
 // JavaScript values as boxes: making them from Go values and back, their
@@ -42,8 +44,34 @@ func (r *run) str(box int32) (string, error) {
 		return "", nil
 	}
 	n := r.u32(r.scratch)
-	s := string(r.data()[uint32(c) : uint32(c)+n])
+	s := wellFormed(r.data()[uint32(c) : uint32(c)+n])
 	return s, r.void("qjs_free_cstring", c)
+}
+
+// wellFormed copies the UTF-8 QuickJS made of a string into a Go string in
+// which each lone surrogate (QuickJS encodes one as three bytes, ED A0 80
+// for U+D800) is one U+FFFD, as V8 makes it; any other invalid byte is
+// one U+FFFD too.
+func wellFormed(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	var sb strings.Builder
+	sb.Grow(len(b))
+	for i := 0; i < len(b); {
+		c, size := utf8.DecodeRune(b[i:])
+		switch {
+		case c != utf8.RuneError || size != 1:
+			sb.Write(b[i : i+size])
+		case b[i] == 0xED && i+2 < len(b) && b[i+1] >= 0xA0 && b[i+1] <= 0xBF && b[i+2] >= 0x80 && b[i+2] <= 0xBF:
+			sb.WriteRune(utf8.RuneError)
+			size = 3
+		default:
+			sb.WriteRune(utf8.RuneError)
+		}
+		i += size
+	}
+	return sb.String()
 }
 
 // bytes returns a copy of the contents of a typed array or ArrayBuffer box;

@@ -3,8 +3,19 @@
     EPERM: 1, ENOENT: 2, EIO: 5, EACCES: 13, EBUSY: 16, EEXIST: 17, EXDEV: 18, ENOTDIR: 20,
     EISDIR: 21, EINVAL: 22, EFBIG: 27, ENOSPC: 28, EROFS: 30, ENAMETOOLONG: 36, ENOTEMPTY: 39, ELOOP: 40,
   };
+  // The paths recently given to fs functions, by the absolute path the host
+  // sees, so that errors name a path as the code gave it (as Node does).
+  const given = new Map();
+  function asGiven(e, key) {
+    const g = given.get(e[key]);
+    if (g === undefined || g === e[key]) return;
+    e.message = e.message.replace(`'${e[key]}'`, `'${g}'`);
+    e[key] = g;
+  }
   function fsError() {
     const e = JSON.parse(host.fsError());
+    if (e.path) asGiven(e, 'path');
+    if (e.dest) asGiven(e, 'dest');
     const err = new Error(e.message);
     err.errno = -(ERRNO[e.code] || 5);
     err.code = e.code;
@@ -26,7 +37,10 @@
       throw e;
     }
     if (p.includes('\u0000')) return p; // the host reports EINVAL
-    return path.resolve(p);
+    const abs = path.resolve(p);
+    if (given.size >= 8) given.clear();
+    given.set(abs, p);
+    return abs;
   }
   function encodingOf(opts) {
     if (typeof opts === 'string') return opts;
@@ -72,6 +86,7 @@
     isCharacterDevice() { return false; }
   }
   function fsErr(code, syscall, p, message) {
+    if (given.has(p)) p = given.get(p);
     const err = new Error(`${code}: ${message}, ${syscall} '${p}'`);
     err.errno = -(ERRNO[code] || 5); err.code = code; err.syscall = syscall; err.path = p;
     return err;
@@ -172,8 +187,9 @@
     },
     rmdirSync(p, opts) {
       p = toPath(p);
-      const st = JSON.parse(check(host.fsStat(p)));
-      if (st.type !== 'dir') throw fsErr('ENOTDIR', 'rmdir', p, 'not a directory');
+      const r = host.fsStat(p);
+      if (r === undefined) { const e = fsError(); e.message = e.message.replace(/, stat '/, ", rmdir '"); e.syscall = 'rmdir'; throw e; }
+      if (JSON.parse(r).type !== 'dir') throw fsErr('ENOTDIR', 'rmdir', p, 'not a directory');
       check(host.fsRm(p, opts && opts.recursive ? 1 : 0));
     },
     unlinkSync(p) {

@@ -10,6 +10,21 @@
   const G = globalThis;
   const define = (obj, name, value) =>
     Object.defineProperty(obj, name, { value, writable: true, configurable: true, enumerable: false });
+  // lazy(f) returns a function that calls f once, on first use, and then
+  // returns what it returned: modules most code never uses cost nothing at
+  // start. defineLazy makes obj[name] such a value.
+  const lazy = (f) => {
+    let v, made = false;
+    return () => {
+      if (!made) { v = f(); made = true; }
+      return v;
+    };
+  };
+  const defineLazy = (obj, name, get) => Object.defineProperty(obj, name, {
+    get() { const v = get(); define(obj, name, v); return v; },
+    set(v) { define(obj, name, v); },
+    configurable: true, enumerable: false,
+  });
   // Node's (V8's) words for an invalid Date, where QuickJS says
   // "Date value is NaN".
   {
@@ -20,6 +35,16 @@
         return toISOString.call(this);
       },
     }.toISOString);
+  }
+  // The guest's local time is UTC; V8 names the zone after the offset.
+  for (const name of ['toString', 'toTimeString']) {
+    const f = Date.prototype[name];
+    define(Date.prototype, name, {
+      [name]() {
+        const s = f.call(this);
+        return Number.isNaN(this.getTime()) || this.getTimezoneOffset() !== 0 ? s : s + ' (Coordinated Universal Time)';
+      },
+    }[name]);
   }
   // err.stack starts with the "Name: message" line, then the frames, as in
   // V8 (QuickJS's own stack holds only the frames).

@@ -106,7 +106,7 @@
   function inspect(value, opts) {
     const ctx = {
       depth: 2, seen: [], circular: new Map(), indentationLvl: 0, currentDepth: 0,
-      breakLength: 80, compact: 3, maxArrayLength: 100, maxStringLength: 10000, showHidden: false,
+      breakLength: 80, compact: 3, maxArrayLength: 100, maxStringLength: 10000, showHidden: false, sorted: false,
     };
     if (opts !== null && typeof opts === 'object') {
       for (const k of Object.keys(ctx)) if (opts[k] !== undefined && k !== 'seen' && k !== 'circular') ctx[k] = opts[k];
@@ -118,11 +118,15 @@
 
   function formatValue(ctx, value, recurseTimes, typedArray) {
     if (typeof value !== 'object' && typeof value !== 'function') {
-      if (typeof value === 'string' && value.length > ctx.maxStringLength) {
-        const rest = value.length - ctx.maxStringLength;
-        return strEscape(value.slice(0, ctx.maxStringLength)) + `... ${rest} more character${rest > 1 ? 's' : ''}`;
+      if (typeof value !== 'string') return formatPrimitive(value);
+      let trailer = '';
+      const rest = value.length - ctx.maxStringLength;
+      if (rest > 0) { value = value.slice(0, ctx.maxStringLength); trailer = `... ${rest} more character${rest > 1 ? 's' : ''}`; }
+      // Too long for the line: split after each newline, joined with +.
+      if (ctx.compact !== true && value.length > 16 && value.length > ctx.breakLength - ctx.indentationLvl - 4) {
+        return value.split(/(?<=\n)/).map(strEscape).join(` +\n${' '.repeat(ctx.indentationLvl + 2)}`) + trailer;
       }
-      return formatPrimitive(value);
+      return strEscape(value) + trailer;
     }
     if (value === null) return 'null';
     const custom = value[inspect.custom];
@@ -152,7 +156,7 @@
       for (const s of Object.getOwnPropertySymbols(value)) {
         if (ctx.showHidden || Object.prototype.propertyIsEnumerable.call(value, s)) ks.push(s);
       }
-      return ks;
+      return ctx.sorted ? ks.filter((k) => typeof k === 'string').sort().concat(ks.filter((k) => typeof k !== 'string')) : ks;
     };
 
     if (Array.isArray(value)) {

@@ -1,9 +1,16 @@
   // ---------------------------------------------------------------- loop hooks
+  // report prints the uncaught e as Node does and returns its one-line
+  // form ("TypeError: message", or the inspected value when it is not an
+  // error), which the host keeps as the reason the guest failed.
   function report(e) {
-    let s;
-    if (e instanceof Error) s = inspect(e);
-    else s = inspect(e);
-    host.write(2, `Uncaught ${s}\n`);
+    host.write(2, `Uncaught ${inspect(e)}\n`);
+    let line;
+    try {
+      line = e instanceof Error ? String(e) : inspect(e, { breakLength: Infinity });
+    } catch {
+      line = 'Uncaught exception';
+    }
+    return line.replace(/\s*\n\s*/g, ' ').trim();
   }
   function finalExitCode() {
     runExitHandlers();
@@ -16,5 +23,5 @@
     const v = r !== null && typeof r === 'object' && 'value' in r ? r.value : undefined;
     return v === undefined ? '' : inspect(v);
   }
-  return [loopNext, loopFire, report, finalExitCode, persist.begin, persist.save, completion];
+  return [loopNext, loopFire, report, finalExitCode, persist.begin, persist.save, completion, runTicks];
 })

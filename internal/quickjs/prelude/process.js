@@ -8,7 +8,7 @@
     const listeners = { data: [], end: [] };
     let scheduled = false, encoding = null;
     const s = {
-      fd: 0, isTTY: false,
+      fd: 0,
       setEncoding(enc) { encoding = enc; return s; },
       resume() { return s; }, pause() { return s; },
       read() { return null; },
@@ -30,11 +30,18 @@
     s.once = s.addListener = s.on;
     return s;
   }
+  // process.nextTick callbacks run before the promise jobs already queued,
+  // as in Node: the event loop calls runTicks before it runs those jobs.
+  const tickQueue = [];
+  function runTicks() {
+    while (tickQueue.length > 0) {
+      const [fn, args] = tickQueue.shift();
+      fn(...args);
+    }
+  }
   const startNs = host.now();
   const stream = (fd) => ({
     fd,
-    isTTY: false,
-    columns: 80,
     writable: true,
     write(chunk, enc, cb) {
       if (typeof enc === 'function') cb = enc;
@@ -77,7 +84,7 @@
       } catch {}
       host.exit(exitCode === undefined ? 0 : Number(exitCode) | 0);
     },
-    nextTick(fn, ...args) { checkCallback(fn); Promise.resolve().then(() => fn(...args)); },
+    nextTick(fn, ...args) { checkCallback(fn); tickQueue.push([fn, args]); },
     hrtime: Object.assign((prev) => {
       const ns = Math.round((host.now() - startNs) * 1e6);
       let s = Math.floor(ns / 1e9), n = ns % 1e9;

@@ -65,16 +65,30 @@
   const builtins = {
     fs, 'fs/promises': promises, path, process, util, timers: timersModule, console: consoleObj,
     buffer: { Buffer }, crypto: cryptoModule,
+    get events() { return eventsModule(); },
+    get assert() { return assertModule(); },
+    get 'assert/strict'() { return assertModule().strict; },
+    get url() { return urlParts().urlModule; },
+    get querystring() { return urlParts().querystring; },
+    get os() { return osNet().os; },
+    get string_decoder() { return abortParts().stringDecoder; },
+    get readline() { return readlineModule(); },
+    get 'readline/promises'() { return readlineModule().promises; },
+    'timers/promises': {
+      setTimeout: (ms, v) => new Promise((resolve) => setTimeout(() => resolve(v), ms)),
+      setImmediate: (v) => new Promise((resolve) => setImmediate(() => resolve(v))),
+    },
   };
+  for (const name of networkNames) Object.defineProperty(builtins, name, { get: () => osNet().networkModules[name], enumerable: true });
   const nodeModules = ['assert', 'async_hooks', 'child_process', 'cluster', 'crypto', 'dgram', 'diagnostics_channel',
     'dns', 'domain', 'events', 'http', 'http2', 'https', 'inspector', 'module', 'net', 'os', 'perf_hooks',
     'punycode', 'querystring', 'readline', 'repl', 'stream', 'string_decoder', 'sys', 'tls', 'trace_events', 'tty',
     'url', 'v8', 'vm', 'wasi', 'worker_threads', 'zlib', 'sqlite', 'test'];
-  const available = Object.keys(builtins).join(', ');
+  const available = Object.keys(builtins).filter((k) => !networkNames.includes(k) && !/^(assert|readline|timers)\//.test(k)).join(', ');
   function notFound(name) {
     const bare = name.startsWith('node:') ? name.slice(5) : name;
     const e = nodeModules.includes(bare.split('/')[0])
-      ? new Error(`Cannot find module '${name}': the Node.js module '${bare}' is not available in this sandbox (available: ${available}; no processes, network or native addons)`)
+      ? new Error(`Cannot find module '${name}': the Node.js module '${bare}' is not available in this sandbox (available: ${available}; no processes or native addons, and network access is disabled)`)
       : new Error(`Cannot find module '${name}' (available built-in modules: ${available}; workspace files can be required by relative path)`);
     e.code = 'MODULE_NOT_FOUND';
     return e;

@@ -32,6 +32,16 @@
     },
     inherits(ctor, superCtor) { Object.setPrototypeOf(ctor.prototype, superCtor.prototype); Object.setPrototypeOf(ctor, superCtor); },
     deprecate: (fn) => fn,
+    callbackify(fn) {
+      return function (...args) {
+        const cb = args.pop();
+        checkCallback(cb);
+        fn.apply(this, args).then((v) => process.nextTick(cb, null, v), (err) => process.nextTick(cb, err));
+      };
+    },
+    debuglog: () => Object.assign(() => {}, { enabled: false }),
+    stripVTControlCharacters: (s) => String(s).replace(/[\u001b\u009b][[\]()#;?]*(?:(?:(?:(?:;[-a-zA-Z\d/#&.:=?%@~_]+)*|[a-zA-Z\d]+(?:;[-a-zA-Z\d/#&.:=?%@~_]*)*)?\u0007)|(?:(?:\d{1,4}(?:;\d{0,4})*)?[\dA-PR-TZcf-ntqry=><~]))/g, ''),
+    toUSVString: (s) => String(s).replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'),
     TextEncoder, TextDecoder,
     types: {
       isPromise: (v) => v instanceof Promise,
@@ -41,6 +51,11 @@
       isSet: (v) => v instanceof Set,
       isTypedArray: (v) => ArrayBuffer.isView(v) && !(v instanceof DataView),
       isNativeError: (v) => v instanceof Error,
+      isAsyncFunction: (v) => typeof v === 'function' && v[Symbol.toStringTag] === 'AsyncFunction',
+      isGeneratorFunction: (v) => typeof v === 'function' && /^(Async)?GeneratorFunction$/.test(v[Symbol.toStringTag]),
+      isArrayBuffer: (v) => v instanceof ArrayBuffer,
+      isUint8Array: (v) => v instanceof Uint8Array,
+      isBoxedPrimitive: (v) => [Number, String, Boolean, BigInt, Symbol].some((c) => { try { c.prototype.valueOf.call(v); return typeof v === 'object'; } catch { return false; } }),
     },
     isArray: Array.isArray,
   };
