@@ -436,3 +436,22 @@ console.log([fs.existsSync('a.txt'), fs.existsSync('./d/../a.txt'), fs.existsSyn
 		t.Fatalf("stdout %q, want %q", res.Stdout, want)
 	}
 }
+
+// readdirSync lists and types entries as Node 20 does (output recorded from
+// node): names the directory as given, the type under a symbol, and
+// recursive listings breadth first.
+func TestJavaScriptReaddirLikeNode(t *testing.T) {
+	res := run(t, newSandbox(t, JavaScript, Policy{}), `const fs = require('fs');
+fs.mkdirSync('a/x', { recursive: true }); fs.mkdirSync('b'); fs.writeFileSync('b/y', ''); fs.writeFileSync('a/x/z', '');
+console.log(fs.readdirSync('.', { recursive: true }));
+console.log(fs.readdirSync('b', { withFileTypes: true }));
+console.log(fs.readdirSync('.', { withFileTypes: true }).map((e) => [e.name, e.isDirectory(), e.isFile(), e.parentPath]));`)
+	wantOutcome(t, res, OutcomeOK)
+	want := `[ 'a', 'b', 'a/x', 'b/y', 'a/x/z' ]
+[ Dirent { name: 'y', parentPath: 'b', path: 'b', [Symbol(type)]: 1 } ]
+[ [ 'a', true, false, '.' ], [ 'b', true, false, '.' ] ]
+`
+	if res.Stdout != want {
+		t.Fatalf("stdout:\n%s\nwant (node 20):\n%s", res.Stdout, want)
+	}
+}

@@ -74,12 +74,15 @@
     isBlockDevice() { return false; }
     isCharacterDevice() { return false; }
   }
-  const DIRENT_TYPES = { d: 'dir', f: 'file', l: 'symlink', o: 'other' };
+  // A Dirent keeps its type as Node's does: libuv's number (1 file, 2
+  // directory, 3 link, 0 anything else) under a symbol.
+  const kType = Symbol('type');
+  const DIRENT_TYPES = { d: 2, f: 1, l: 3, o: 0 }, TYPE_CODES = { dir: 2, file: 1, symlink: 3, other: 0 };
   class Dirent {
-    constructor(s, dir) { this.name = s.name; this.parentPath = dir; this.path = dir; define(this, '_type', s.type); }
-    isFile() { return this._type === 'file'; }
-    isDirectory() { return this._type === 'dir'; }
-    isSymbolicLink() { return this._type === 'symlink'; }
+    constructor(name, type, dir) { this.name = name; this.parentPath = dir; this.path = dir; this[kType] = type; }
+    isFile() { return this[kType] === 1; }
+    isDirectory() { return this[kType] === 2; }
+    isSymbolicLink() { return this[kType] === 3; }
     isFIFO() { return false; }
     isSocket() { return false; }
     isBlockDevice() { return false; }
@@ -131,6 +134,8 @@
       return new Stats(JSON.parse(r));
     },
     readdirSync(p, opts) {
+      // Entries name their directory as the code gave it, as in Node.
+      const shown = typeof p === 'string' ? p : toPath(p);
       p = toPath(p);
       const withTypes = opts && typeof opts === 'object' && opts.withFileTypes;
       const recursive = opts && typeof opts === 'object' && opts.recursive;
@@ -141,18 +146,18 @@
         const out = raw.split('\0');
         for (let i = 0; i < out.length; i++) {
           const e = out[i], name = e.slice(1);
-          out[i] = withTypes ? new Dirent({ name, type: DIRENT_TYPES[e[0]] }, p) : name;
+          out[i] = withTypes ? new Dirent(name, DIRENT_TYPES[e[0]], shown) : name;
         }
         return out;
       }
-      const list = JSON.parse(check(host.fsReaddir(p)));
-      const out = [];
-      for (const s of list) {
-        out.push(withTypes ? new Dirent(s, p) : s.name);
-        if (recursive && s.type === 'dir') {
-          for (const sub of fs.readdirSync(path.join(p, s.name), opts)) {
-            out.push(withTypes ? sub : `${s.name}/${sub}`);
-          }
+      // Recursive: breadth first, as Node lists the entries.
+      const out = [], queue = [['', shown, p]];
+      for (let q = 0; q < queue.length; q++) {
+        const [rel, dirShown, dirAbs] = queue[q];
+        for (const s of JSON.parse(check(host.fsReaddir(dirAbs)))) {
+          const name = rel === '' ? s.name : `${rel}/${s.name}`;
+          out.push(withTypes ? new Dirent(s.name, TYPE_CODES[s.type], dirShown) : name);
+          if (s.type === 'dir') queue.push([name, path.join(dirShown, s.name), path.join(dirAbs, s.name)]);
         }
       }
       return out;
