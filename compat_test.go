@@ -270,3 +270,22 @@ func TestPythonScriptName(t *testing.T) {
 		t.Errorf("without a script name: %q", res.Stdout)
 	}
 }
+
+// os.path.exists answers as on Linux (the empty path included), on the
+// snapshot and the cold path.
+func TestPythonPathExists(t *testing.T) {
+	code := `import os, pathlib
+open("f", "w").close(); os.mkdir("d")
+print([os.path.exists(p) for p in ("f", "d", "nope", "/app", "f/x", b"f", "", b"", pathlib.Path("f"), "d/..", "a\0b")], os.path.exists(1), os.path.exists(999))
+try:
+    os.path.exists(None)
+except TypeError:
+    print("TypeError")`
+	for _, p := range []Policy{{}, coldPython} {
+		res := run(t, newSandbox(t, Python, p), code)
+		wantOutcome(t, res, OutcomeOK)
+		if want := "[True, True, False, True, False, True, False, False, True, True, False] True False\nTypeError\n"; res.Stdout != want {
+			t.Fatalf("stdout %q, want %q", res.Stdout, want)
+		}
+	}
+}
