@@ -4,17 +4,15 @@ import (
 	"io"
 	"math"
 	"os"
-	"strings"
 	"sync"
 	"time"
 	_ "time/tzdata" // the IANA database, for hosts without one
+
+	"github.com/wasmsandbox/sandbox/internal/tzdata"
 )
 
 // zones caches the time zones guests asked for, by directory and name.
 var zones sync.Map
-
-// maxZoneName bounds a zone name from the guest; IANA names are short.
-const maxZoneName = 64
 
 // zone returns the IANA time zone called name, or nil when there is none
 // by that name. It reads the TZif file of that name in dir (the pinned
@@ -26,7 +24,7 @@ func zone(dir, name string) *time.Location {
 		loc, _ := v.(*time.Location)
 		return loc
 	}
-	if !zoneName(name) {
+	if name == "Local" || !tzdata.ValidName(name) {
 		return nil
 	}
 	var loc *time.Location
@@ -42,25 +40,6 @@ func zone(dir, name string) *time.Location {
 	}
 	zones.Store(key, loc)
 	return loc
-}
-
-// zoneName reports whether name can be an IANA zone name: up to three
-// segments of letters, digits and "_+-", none empty or starting with a dot.
-func zoneName(name string) bool {
-	if name == "" || len(name) > maxZoneName || name == "Local" {
-		return false
-	}
-	for _, seg := range strings.Split(name, "/") {
-		if seg == "" || seg[0] == '.' {
-			return false
-		}
-		for _, c := range seg {
-			if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.ContainsRune("_+-.", c)) {
-				return false
-			}
-		}
-	}
-	return strings.Count(name, "/") <= 2
 }
 
 // readZone reads the TZif file of zone name under dir, through an os.Root

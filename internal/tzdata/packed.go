@@ -85,7 +85,7 @@ func Decode(data []byte) (*Database, error) {
 	}
 	for _, s := range raw.Links {
 		target, alias, ok := strings.Cut(s, "|")
-		if !ok || !names[target] || !validName(alias) {
+		if !ok || !names[target] || !ValidName(alias) {
 			return nil, fmt.Errorf("%w: link %q", ErrData, s)
 		}
 		if names[alias] || db.Links[alias] != "" {
@@ -96,13 +96,17 @@ func Decode(data []byte) (*Database, error) {
 	return db, nil
 }
 
-func validName(n string) bool {
+// ValidName reports whether n can name a zone: at most three segments of
+// letters, digits and "_+-." (none empty or starting with a dot), at most 64
+// bytes. Every name in the pinned data is checked with it before it becomes
+// a file path, and so is every name a guest asks for.
+func ValidName(n string) bool {
 	return len(n) <= maxNameLen && namePattern.MatchString(n) && !strings.Contains(n, "..")
 }
 
 func decodeZone(s string) (Zone, error) {
 	f := strings.Split(s, "|")
-	if len(f) != 6 || !validName(f[0]) {
+	if len(f) != 6 || !ValidName(f[0]) {
 		return Zone{}, fmt.Errorf("%w: zone entry %.40q", ErrData, s)
 	}
 	z := Zone{Name: f[0]}
