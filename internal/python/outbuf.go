@@ -68,23 +68,24 @@ func stdoutFields(m *wasmbin.Module, image []byte, obj uint64) (outFields, error
 		}
 		return obj + uint64(off), nil
 	}
-	var f outFields
-	addrs := []*uint32{&f.buffer, &f.writePos, &f.writeEnd, nil}
-	var size uint64
-	for i, n := range []struct {
-		name string
-		size int64
-	}{{"buffer", 4}, {"write_pos", 8}, {"write_end", 8}, {"buffer_size", 4}} {
-		a, err := field(n.name, n.size)
-		if err != nil {
-			return outFields{}, err
-		}
-		if addrs[i] != nil {
-			*addrs[i] = uint32(a)
-		} else {
-			size = uint64(binary.LittleEndian.Uint32(image[a:]))
-		}
+	buffer, err := field("buffer", 4)
+	if err != nil {
+		return outFields{}, err
 	}
+	writePos, err := field("write_pos", 8)
+	if err != nil {
+		return outFields{}, err
+	}
+	writeEnd, err := field("write_end", 8)
+	if err != nil {
+		return outFields{}, err
+	}
+	sizeAt, err := field("buffer_size", 4)
+	if err != nil {
+		return outFields{}, err
+	}
+	f := outFields{buffer: uint32(buffer), writePos: uint32(writePos), writeEnd: uint32(writeEnd)}
+	size := uint64(binary.LittleEndian.Uint32(image[sizeAt:]))
 	buf := uint64(binary.LittleEndian.Uint32(image[f.buffer:]))
 	end := int64(binary.LittleEndian.Uint64(image[f.writeEnd:]))
 	if size != stdoutBufferSize || buf == 0 || buf+size > uint64(len(image)) || end != -1 {
