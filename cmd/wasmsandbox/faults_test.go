@@ -196,7 +196,7 @@ func (f *faultRig) leftovers() []string {
 			return nil
 		}
 		n := d.Name()
-		if strings.HasPrefix(n, ".tmp-") || strings.HasPrefix(n, ".trash-") || strings.Contains(n, ".tmp-") ||
+		if strings.Contains(n, ".tmp-") || strings.HasPrefix(n, ".trash-") ||
 			strings.HasPrefix(n, ".lock-") || (d.IsDir() && n == "stage") {
 			left = append(left, p)
 		}
