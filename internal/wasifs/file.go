@@ -145,7 +145,18 @@ func (f *FS) FdWrite(mem []byte, fd int32, iovs, n, nwritten uint32) Errno {
 	case kindStderr:
 		w = f.stderr
 	default:
-		if en := f.charge(e.m, size, 0); en != ESUCCESS {
+		// What the write adds: its bytes, and any hole between the end of
+		// the file and the position, which a seek, or the file shrinking
+		// under an old position, left.
+		var en Errno
+		if e.appending || !e.m.metered {
+			en = f.charge(e.m, size, 0)
+		} else if cur, err := e.file.Seek(0, io.SeekCurrent); err != nil {
+			return errno(err)
+		} else {
+			en = f.chargeGrowth(e, cur, size)
+		}
+		if en != ESUCCESS {
 			return en
 		}
 		w = e.file
@@ -234,7 +245,9 @@ func (f *FS) FdSeek(mem []byte, fd int32, offset int64, whence uint32, out uint3
 		return EINVAL
 	}
 	if offset > 0 && e.write && e.m.metered {
-		// A position past the end makes a hole at the next write.
+		// A position past the end makes a hole at the next write: a seek
+		// far past the limit is refused at once (the write charges the
+		// hole again, against the file's size then).
 		cur, err := e.file.Seek(0, whenceCur)
 		if err != nil {
 			return errno(err)

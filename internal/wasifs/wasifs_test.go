@@ -408,6 +408,24 @@ func TestMeter(t *testing.T) {
 	if e := f2.fs.FdSeek(f2.g.mem, fd, 1<<30, whenceSet, f2.g.alloc(8)); e != EDQUOT {
 		t.Fatalf("seek far past the end: errno %d", e)
 	}
+	// A write at a position the file has shrunk away from grows it by the
+	// gap too, and is charged for it.
+	m4 := &meter{limit: 1000}
+	f4 := setup(t, m4)
+	fd, _ = f4.open(wsFd, "shrunk", oflagCreat, rightsWrite|rightsRead, true)
+	if e := f4.fs.FdWrite(f4.g.mem, fd, f4.g.iov(make([]byte, 900)), 1, f4.g.alloc(4)); e != ESUCCESS {
+		t.Fatalf("write: errno %d", e)
+	}
+	if e := f4.fs.FdFilestatSetSize(fd, 0); e != ESUCCESS {
+		t.Fatalf("truncate: errno %d", e)
+	}
+	m4.bytes, m4.limit = 0, 500 // as after the meter measured the workspace again
+	if e := f4.fs.FdWrite(f4.g.mem, fd, f4.g.iov([]byte("x")), 1, f4.g.alloc(4)); e != EDQUOT {
+		t.Fatalf("a write 900 bytes past the end charged only its own byte: errno %d, %d charged", e, m4.bytes)
+	}
+	if fi, _ := os.Stat(filepath.Join(f4.ws, "shrunk")); fi.Size() != 0 {
+		t.Fatalf("the refused write grew the file to %d bytes", fi.Size())
+	}
 	// Writes elsewhere are not metered.
 	m3 := &meter{limit: 0}
 	f3 := setup(t, m3)
