@@ -59,7 +59,7 @@ func (f *FS) FdRead(mem []byte, fd int32, iovs, n, nread uint32) Errno {
 	if !e.read {
 		return EBADF
 	}
-	bufs, en := iovecs(mem, iovs, n)
+	bufs, _, en := iovecs(mem, iovs, n)
 	if en != ESUCCESS {
 		return en
 	}
@@ -100,7 +100,7 @@ func (f *FS) FdPread(mem []byte, fd int32, iovs, n uint32, offset int64, nread u
 	if !e.read {
 		return EBADF
 	}
-	bufs, en := iovecs(mem, iovs, n)
+	bufs, _, en := iovecs(mem, iovs, n)
 	if en != ESUCCESS {
 		return en
 	}
@@ -127,16 +127,9 @@ func (f *FS) FdWrite(mem []byte, fd int32, iovs, n, nwritten uint32) Errno {
 	if e == nil || !e.write || e.kind == kindDir {
 		return EBADF
 	}
-	bufs, en := iovecs(mem, iovs, n)
+	bufs, size, en := iovecs(mem, iovs, n)
 	if en != ESUCCESS {
 		return en
-	}
-	var size int64
-	for _, b := range bufs {
-		size += int64(len(b))
-	}
-	if size > 1<<32-1 {
-		return EINVAL
 	}
 	var w io.Writer
 	switch e.kind {
@@ -184,16 +177,12 @@ func (f *FS) FdPwrite(mem []byte, fd int32, iovs, n uint32, offset int64, nwritt
 	if !e.write {
 		return EBADF
 	}
-	bufs, en := iovecs(mem, iovs, n)
+	bufs, size, en := iovecs(mem, iovs, n)
 	if en != ESUCCESS {
 		return en
 	}
 	if offset < 0 {
 		return EINVAL
-	}
-	var size int64
-	for _, b := range bufs {
-		size += int64(len(b))
 	}
 	if en := f.chargeGrowth(e, offset, size); en != ESUCCESS {
 		return en

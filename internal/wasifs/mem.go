@@ -34,25 +34,32 @@ func put64(mem []byte, off uint32, v uint64) Errno {
 	return ESUCCESS
 }
 
-// iovecs returns the guest buffers of n iovecs at iovs, bounded by
-// MaxIovecs and by memory.
-func iovecs(mem []byte, iovs, n uint32) ([][]byte, Errno) {
+// iovecs returns the guest buffers of n iovecs at iovs and their total
+// size, bounded by MaxIovecs, by memory, and by what the 32-bit count a
+// call reports can hold (iovecs may overlap, so the total can exceed
+// memory).
+func iovecs(mem []byte, iovs, n uint32) ([][]byte, int64, Errno) {
 	if n > MaxIovecs {
-		return nil, EINVAL
+		return nil, 0, EINVAL
 	}
 	vec, ok := span(mem, iovs, uint64(n), 8)
 	if !ok {
-		return nil, EFAULT
+		return nil, 0, EFAULT
 	}
 	out := make([][]byte, 0, n)
+	var total int64
 	for i := 0; i < len(vec); i += 8 {
 		b, ok := span(mem, binary.LittleEndian.Uint32(vec[i:]), uint64(binary.LittleEndian.Uint32(vec[i+4:])), 1)
 		if !ok {
-			return nil, EFAULT
+			return nil, 0, EFAULT
 		}
 		out = append(out, b)
+		total += int64(len(b))
 	}
-	return out, ESUCCESS
+	if total > 1<<32-1 {
+		return nil, 0, EINVAL
+	}
+	return out, total, ESUCCESS
 }
 
 // guestPath reads the path at ptr and joins it to the directory rel.

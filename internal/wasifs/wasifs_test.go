@@ -285,6 +285,19 @@ func TestGuestInputBounded(t *testing.T) {
 	if e := f.fs.FdWrite(f.g.mem, 1, 0, MaxIovecs+1, 64); e != EINVAL {
 		t.Fatalf("too many iovecs: errno %d", e)
 	}
+	// Overlapping iovecs whose total is over what the 32-bit count can
+	// hold are refused before anything is written, positioned or not.
+	big := make([]byte, 8<<20)
+	for i := range MaxIovecs {
+		binary.LittleEndian.PutUint32(big[8*i+4:], 4<<20+1)
+	}
+	fd, _ := f.open(wsFd, "big", oflagCreat, rightsWrite, true)
+	if e := f.fs.FdPwrite(big, fd, 0, MaxIovecs, 0, 8<<20-8); e != EINVAL {
+		t.Fatalf("iovecs totalling over 4 GiB: errno %d", e)
+	}
+	if e := f.fs.FdWrite(big, fd, 0, MaxIovecs, 8<<20-8); e != EINVAL {
+		t.Fatalf("iovecs totalling over 4 GiB: errno %d", e)
+	}
 	if e := f.fs.FdRead(f.g.mem, 0, 0xfffffff0, 4, 64); e != EFAULT {
 		t.Fatalf("iovecs outside memory: errno %d", e)
 	}
