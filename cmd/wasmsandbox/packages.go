@@ -89,15 +89,9 @@ fast.`)
 	if !ok {
 		return status
 	}
-	if langName == "" {
-		return fs.fail(stderr, "--lang is required (javascript or python)")
-	}
-	lang, err := packages.ParseLang(langName)
-	if err != nil {
-		return fs.fail(stderr, "%v", err)
-	}
-	if r := packages.CheckSetName(set); r != "" {
-		return fs.fail(stderr, "--set %q %s", set, r)
+	lang, status, ok := langAndSet(fs, stderr, langName, set)
+	if !ok {
+		return status
 	}
 	if len(specs) == 0 {
 		return fs.fail(stderr, "name at least one package")
@@ -269,6 +263,22 @@ func listSet(home string, lang packages.Lang, set string, stdout, stderr io.Writ
 }
 
 // packagesRm implements `wasmsandbox packages rm`.
+// langAndSet checks the --lang and --set of add and rm: a usage error when
+// either is missing or malformed.
+func langAndSet(fs *flagSet, stderr io.Writer, langName, set string) (packages.Lang, int, bool) {
+	if langName == "" {
+		return "", fs.fail(stderr, "--lang is required (javascript or python)"), false
+	}
+	lang, err := packages.ParseLang(langName)
+	if err != nil {
+		return "", fs.fail(stderr, "%v", err), false
+	}
+	if r := packages.CheckSetName(set); r != "" {
+		return "", fs.fail(stderr, "--set %q %s", set, r), false
+	}
+	return lang, 0, true
+}
+
 func packagesRm(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var langName, set, home string
 	var all bool
@@ -282,12 +292,9 @@ each distribution's RECORD lists), or with --all the whole set.`)
 	if !ok {
 		return status
 	}
-	if langName == "" {
-		return fs.fail(stderr, "--lang is required (javascript or python)")
-	}
-	lang, err := packages.ParseLang(langName)
-	if err != nil {
-		return fs.fail(stderr, "%v", err)
+	lang, status, ok := langAndSet(fs, stderr, langName, set)
+	if !ok {
+		return status
 	}
 	if all == (len(names) > 0) {
 		return fs.fail(stderr, "name the packages to remove, or give --all to remove the whole set")

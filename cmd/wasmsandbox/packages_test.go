@@ -156,6 +156,17 @@ func TestPackagesCLIErrors(t *testing.T) {
 	runCLI(t, "", "packages", "add", "--lang", "javascript", "--home", home, "--prefix=/").want(t, exitUsage)
 	runCLI(t, "", "packages", "add", "--lang", "javascript", "--home", home, "git+ssh://h/x").want(t, exitUsage)
 	runCLI(t, "", "packages", "rm", "--lang", "python", "--home", home, "x").want(t, exitUsage)
+	// A set name that climbs to another set is refused before any file is read.
+	other := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(other, "packages", "python", "default", "site"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []string{"javascript", "python"} {
+		res := runCLI(t, "", "packages", "rm", "--lang", l, "--home", other, "--set", "../python/default", "x").want(t, exitUsage)
+		if !strings.Contains(res.stderr, "--set") || strings.Contains(res.stderr, other) {
+			t.Errorf("rm --set ../python/default: %s", res.stderr)
+		}
+	}
 	out := runCLI(t, "", "packages", "list", "--home", home).want(t, exitOK)
 	if !strings.Contains(out.stdout, "no package sets") {
 		t.Errorf("list: %s", out.stdout)

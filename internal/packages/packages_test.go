@@ -240,3 +240,19 @@ func TestCheckNames(t *testing.T) {
 		}
 	}
 }
+
+// A set name that is not one never names a directory, even an existing one.
+func TestExistsRefusesPathsAsNames(t *testing.T) {
+	home := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(home, "packages", "python", "default", "site"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if !Exists(home, Python, "default") {
+		t.Fatal("the set itself is not found")
+	}
+	for _, bad := range []string{"../python/default", "./default", "/default", ""} {
+		if Exists(home, JavaScript, bad) || Exists(home, Python, bad) {
+			t.Errorf("Exists(%q) is true", bad)
+		}
+	}
+}

@@ -105,6 +105,9 @@ func GuestDir(set string) string { return GuestRoot + "/" + set }
 
 // Exists reports whether set exists for lang under home.
 func Exists(home string, lang Lang, set string) bool {
+	if CheckSetName(set) != "" {
+		return false // and never a path outside the sets
+	}
 	fi, err := os.Stat(MountDir(home, lang, set))
 	return err == nil && fi.IsDir()
 }
