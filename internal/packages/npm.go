@@ -1,7 +1,6 @@
 package packages
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -116,20 +115,9 @@ func npm(ctx context.Context, dir string, progress io.Writer, args ...string) er
 	cmd := exec.CommandContext(ctx, bin, full...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "npm_config_update_notifier=false")
-	var out bytes.Buffer
-	w := io.Writer(&capped{b: &out, max: 64 << 10})
-	if progress != nil {
-		w = io.MultiWriter(w, progress)
-	}
-	cmd.Stdout, cmd.Stderr = w, w
-	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Run(); err != nil {
+	if msg, err := runTool(ctx, cmd, progress); err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("%w: npm %s: %w", ErrTool, args[0], ctx.Err())
-		}
-		msg := strings.TrimSpace(out.String())
-		if len(msg) > 2000 {
-			msg = "..." + msg[len(msg)-2000:]
 		}
 		return fmt.Errorf("%w: npm %s %s failed (%v):\n%s\ncheck the package names and versions, and that this host can reach the npm registry (npm's own configuration applies)",
 			ErrTool, args[0], strings.Join(args[1:], " "), err, msg)
@@ -137,15 +125,41 @@ func npm(ctx context.Context, dir string, progress io.Writer, args ...string) er
 	return nil
 }
 
-// capped keeps the first max bytes written to b.
-type capped struct {
-	b   *bytes.Buffer
-	max int
+// toolTail is how much of a failed tool's output an error quotes: its
+// end, where npm and pip say what went wrong.
+const toolTail = 2000
+
+// runTool runs cmd with its output copied to progress (when not nil) and
+// returns the last toolTail bytes of that output, trimmed, for the error
+// when cmd fails.
+func runTool(ctx context.Context, cmd *exec.Cmd, progress io.Writer) (string, error) {
+	tail := &tailWriter{max: toolTail}
+	w := io.Writer(tail)
+	if progress != nil {
+		w = io.MultiWriter(w, progress)
+	}
+	cmd.Stdout, cmd.Stderr = w, w
+	cmd.WaitDelay = 5 * time.Second
+	err := cmd.Run()
+	msg := strings.TrimSpace(string(tail.b))
+	if tail.cut {
+		msg = "..." + msg
+	}
+	return msg, err
 }
 
-func (c *capped) Write(p []byte) (int, error) {
-	if room := c.max - c.b.Len(); room > 0 {
-		c.b.Write(p[:min(len(p), room)])
+// tailWriter keeps the last max bytes written to it.
+type tailWriter struct {
+	b   []byte
+	max int
+	cut bool
+}
+
+func (t *tailWriter) Write(p []byte) (int, error) {
+	t.b = append(t.b, p...)
+	if over := len(t.b) - t.max; over > 0 {
+		t.b = append(t.b[:0], t.b[over:]...)
+		t.cut = true
 	}
 	return len(p), nil
 }

@@ -256,3 +256,17 @@ func TestExistsRefusesPathsAsNames(t *testing.T) {
 		}
 	}
 }
+
+// A failed tool's error quotes the end of its output, where the cause is,
+// however much came before.
+func TestToolTailKeepsTheEnd(t *testing.T) {
+	var w tailWriter
+	w.max = 10
+	for range 1000 {
+		w.Write([]byte("noise noise "))
+	}
+	w.Write([]byte("the cause"))
+	if string(w.b) != " the cause" || !w.cut {
+		t.Fatalf("kept %q (cut %v)", w.b, w.cut)
+	}
+}

@@ -2,7 +2,6 @@ package packages
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,7 +13,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 )
 
 // pipSpec matches a requirement pip may resolve: a distribution name with
@@ -51,20 +49,9 @@ func PipDownload(ctx context.Context, specs []string, dir string, progress io.Wr
 	args = append(args, specs...)
 	cmd := exec.CommandContext(ctx, pip, args...)
 	cmd.Dir = dir
-	var out bytes.Buffer
-	w := io.Writer(&capped{b: &out, max: 64 << 10})
-	if progress != nil {
-		w = io.MultiWriter(w, progress)
-	}
-	cmd.Stdout, cmd.Stderr = w, w
-	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Run(); err != nil {
+	if msg, err := runTool(ctx, cmd, progress); err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("%w: pip download: %w", ErrTool, ctx.Err())
-		}
-		msg := strings.TrimSpace(out.String())
-		if len(msg) > 1500 {
-			msg = "..." + msg[len(msg)-1500:]
 		}
 		why := "pip could not download them"
 		if unreachable(msg) {
