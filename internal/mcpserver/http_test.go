@@ -483,7 +483,9 @@ func TestHTTPGracefulShutdown(t *testing.T) {
 		if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
 			t.Errorf("a new client while draining: status %d, Retry-After %q; want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
 		}
-		if hr, err := http.Get(ts.url + "/healthz"); err == nil {
+		if hr, err := http.Get(ts.url + "/healthz"); err != nil {
+			t.Errorf("/healthz while draining: %v", err)
+		} else {
 			hr.Body.Close()
 			if hr.StatusCode != http.StatusServiceUnavailable {
 				t.Errorf("/healthz while draining: %d, want 503", hr.StatusCode)
