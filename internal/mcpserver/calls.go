@@ -92,7 +92,7 @@ func (h *httpServer) middleware(next mcp.MethodHandler) mcp.MethodHandler {
 		}
 		ctx = withClient(ctx, client)
 		tool := "unknown"
-		if call.Params != nil && slices.Contains(h.tools, call.Params.Name) {
+		if call.Params != nil && slices.Contains(toolNames, call.Params.Name) {
 			tool = call.Params.Name
 		}
 		log := h.s.log.With("client", clientLabel(client), "tool", tool, "mcp_session", req.GetSession().ID())

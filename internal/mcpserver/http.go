@@ -97,7 +97,6 @@ type httpServer struct {
 	limits *clientLimits
 	gate   *callGate
 	mcp    *mcp.Server
-	tools  []string
 	// hardStop ends when the grace period is over: calls still running
 	// are cancelled.
 	hardStop context.Context
@@ -198,7 +197,6 @@ func newHTTPServer(cfg Config, hc HTTPConfig) (*httpServer, error) {
 		gate:   newCallGate(),
 	}
 	h.mcp = s.mcpServer()
-	h.tools = toolNames
 	h.mcp.AddReceivingMiddleware(h.middleware)
 	s.metrics = newMetrics(func() float64 {
 		if s.store == nil {
