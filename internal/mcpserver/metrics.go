@@ -65,7 +65,7 @@ func newMetrics(sessions, mcpSessions func() float64) *metrics {
 		}, []string{"reason"}),
 		calls: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "wasmsandbox_tool_calls_total",
-			Help: "Tool calls answered, by tool and result (ok, tool_error, cancelled).",
+			Help: "Tool calls answered, by tool and result (ok, tool_error, cancelled, error).",
 		}, []string{"tool", "result"}),
 	}
 	for _, rt := range sandbox.Runtimes() {

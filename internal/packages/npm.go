@@ -35,8 +35,8 @@ func CheckNPMSpec(spec string) string {
 }
 
 // AddJS installs specs (NAME[@VERSION]) into set with npm, keeping the
-// set's earlier packages, and returns npm's summary. progress, if not nil,
-// receives npm's output as it runs.
+// set's earlier packages. progress, if not nil, receives npm's output as
+// it runs.
 func AddJS(ctx context.Context, home, set string, specs []string, progress io.Writer) error {
 	for _, s := range specs {
 		if r := CheckNPMSpec(s); r != "" {
