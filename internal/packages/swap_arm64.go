@@ -1,3 +1,0 @@
-package packages
-
-const goarch = "arm64"
