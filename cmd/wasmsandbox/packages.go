@@ -151,7 +151,7 @@ func addPython(ctx context.Context, home, set string, specs []string, compile bo
 		fmt.Fprintf(stderr, "%s: unpacked %s %s (%s) into the python set %q\n", progName, w.Dist, w.Version, w.Tag, set)
 	}
 	if compile {
-		fmt.Fprintf(stderr, "%s: compiling the set's modules to bytecode with the sandbox's CPython...\n", progName)
+		fmt.Fprintf(stderr, "%s: compiling the set's modules to bytecode...\n", progName)
 		if err := compilePython(ctx, home, set, stderr); err != nil {
 			printError(stderr, "packages add", fmt.Errorf("compiling to bytecode (the packages are installed and work, but import more slowly): %w", err))
 			return exitInternal

@@ -56,7 +56,9 @@ func compilePython(ctx context.Context, home, set string, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	why := "no python3.12 on this host"
 	if py, err := exec.LookPath("python3.12"); err == nil {
+		why = "the host's python3.12 writes other bytecode"
 		out, err := exec.CommandContext(ctx, py, "-I", "-c", magicSource).Output()
 		if err == nil && strings.TrimSpace(string(out)) == strings.TrimSpace(guestMagic) {
 			cmd := exec.CommandContext(ctx, py, "-I", "-c", strings.Replace(compileSource, "WORKERS", "0", 1), site, guest)
@@ -65,10 +67,10 @@ func compilePython(ctx context.Context, home, set string, stderr io.Writer) erro
 			if err := cmd.Run(); err == nil {
 				return nil
 			}
-			fmt.Fprintf(stderr, "%s: the host's python3.12 could not compile the set (%v), so the sandbox's CPython does\n", progName, err)
+			why = fmt.Sprintf("the host's python3.12 could not compile the set: %v", err)
 		}
 	}
-	fmt.Fprintf(stderr, "%s: compiling with the sandbox's CPython (no python3.12 on this host); a large package takes a minute or more...\n", progName)
+	fmt.Fprintf(stderr, "%s: compiling with the sandbox's CPython (%s); a large package takes a minute or more...\n", progName, why)
 	return compileInSandbox(ctx, home, site, guest, stderr)
 }
 
