@@ -101,8 +101,6 @@ func errno(err error) Errno {
 		return EEXIST
 	case errors.Is(err, fs.ErrPermission):
 		return EPERM
-	case errors.Is(err, errQuota):
-		return EDQUOT
 	}
 	if strings.Contains(err.Error(), "escapes") || strings.Contains(err.Error(), "outside") {
 		return EPERM

@@ -1,5 +1,7 @@
 package wasifs
 
+import "encoding/binary"
+
 // Descriptor attributes: fd_fdstat_*, the preopened directories' names,
 // and the socket calls, which no descriptor supports.
 
@@ -48,15 +50,9 @@ func (f *FS) FdFdstatGet(mem []byte, fd int32, out uint32) Errno {
 	clear(b)
 	b[0] = ft
 	b[2], b[3] = byte(flags), byte(flags>>8)
-	putLE64(b[8:], base)
-	putLE64(b[16:], inherit)
+	binary.LittleEndian.PutUint64(b[8:], base)
+	binary.LittleEndian.PutUint64(b[16:], inherit)
 	return ESUCCESS
-}
-
-func putLE64(b []byte, v uint64) {
-	for i := range 8 {
-		b[i] = byte(v >> (8 * i))
-	}
 }
 
 // FdFdstatSetFlags accepts the flags a descriptor already has (and

@@ -23,7 +23,6 @@
 package wasifs
 
 import (
-	"errors"
 	"io"
 	"os"
 )
@@ -55,10 +54,6 @@ type Mount struct {
 type Meter interface {
 	Add(bytes, entries int64) bool
 }
-
-// errQuota is the error of a call refused because the Meter stopped the
-// guest; Refused reports it to the caller, which traps the guest.
-var errQuota = errors.New("workspace limit reached")
 
 type kind uint8
 
