@@ -19,8 +19,6 @@ import "sync"
 // guest close to its limit pays for it with measurements, in its own time.
 type Meter struct {
 	w      *Watchdog
-	dir    string
-	limit  int64
 	mu     sync.Mutex
 	bytes  int64
 	ents   int64
@@ -30,7 +28,7 @@ type Meter struct {
 // Meter returns the meter of the watched workspace, which holds bytes
 // bytes in entries entries as the execution starts.
 func (w *Watchdog) Meter(bytes, entries int64) *Meter {
-	return &Meter{w: w, dir: w.dir, limit: w.limit, bytes: bytes, ents: entries}
+	return &Meter{w: w, bytes: bytes, ents: entries}
 }
 
 // Add announces a change that adds at most bytes bytes and entries
@@ -42,7 +40,7 @@ func (m *Meter) Add(bytes, entries int64) bool {
 	if m.closed {
 		return false
 	}
-	if m.bytes+bytes <= m.limit && m.ents+entries <= MaxEntries {
+	if m.bytes+bytes <= m.w.limit && m.ents+entries <= MaxEntries {
 		m.bytes += bytes
 		m.ents += entries
 		return true
@@ -50,12 +48,12 @@ func (m *Meter) Add(bytes, entries int64) bool {
 	// A whole scan (up to the entry cap), so that the stop reports what
 	// the workspace holds.
 	s := &Scan{stop: func(s *Scan) bool { return s.Entries+entries > MaxEntries }}
-	err := s.scan(m.dir)
+	err := s.scan(m.w.dir)
 	use := Use{Bytes: s.Bytes + bytes, Entries: s.Entries + entries}
 	if err != nil && err != errScanStopped {
 		use.Err = err
 	}
-	if !use.Over(m.limit) {
+	if !use.Over(m.w.limit) {
 		m.bytes, m.ents = use.Bytes, use.Entries
 		return true
 	}
