@@ -59,7 +59,7 @@ func (f *FS) FdRead(mem []byte, fd int32, iovs, n, nread uint32) Errno {
 	if !e.read {
 		return EBADF
 	}
-	bufs, _, en := iovecs(mem, iovs, n)
+	bufs, _, en := f.iovecs(mem, iovs, n)
 	if en != ESUCCESS {
 		return en
 	}
@@ -100,7 +100,7 @@ func (f *FS) FdPread(mem []byte, fd int32, iovs, n uint32, offset int64, nread u
 	if !e.read {
 		return EBADF
 	}
-	bufs, _, en := iovecs(mem, iovs, n)
+	bufs, _, en := f.iovecs(mem, iovs, n)
 	if en != ESUCCESS {
 		return en
 	}
@@ -127,7 +127,7 @@ func (f *FS) FdWrite(mem []byte, fd int32, iovs, n, nwritten uint32) Errno {
 	if e == nil || !e.write || e.kind == kindDir {
 		return EBADF
 	}
-	bufs, size, en := iovecs(mem, iovs, n)
+	bufs, size, en := f.iovecs(mem, iovs, n)
 	if en != ESUCCESS {
 		return en
 	}
@@ -177,7 +177,7 @@ func (f *FS) FdPwrite(mem []byte, fd int32, iovs, n uint32, offset int64, nwritt
 	if !e.write {
 		return EBADF
 	}
-	bufs, size, en := iovecs(mem, iovs, n)
+	bufs, size, en := f.iovecs(mem, iovs, n)
 	if en != ESUCCESS {
 		return en
 	}

@@ -101,6 +101,8 @@ type FS struct {
 	meter  Meter
 	// refused is set once the Meter refused a change: the guest must stop.
 	refused bool
+	// iov is the scratch slice of iovecs (see iovecs).
+	iov [][]byte
 }
 
 // New opens every mount with os.OpenRoot and lays out the descriptor

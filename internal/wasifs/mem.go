@@ -38,7 +38,10 @@ func put64(mem []byte, off uint32, v uint64) Errno {
 // size, bounded by MaxIovecs, by memory, and by what the 32-bit count a
 // call reports can hold (iovecs may overlap, so the total can exceed
 // memory).
-func iovecs(mem []byte, iovs, n uint32) ([][]byte, int64, Errno) {
+//
+// The slice is the FS's own, reused by the next call (an FS serves one
+// guest thread), so that a read or write allocates nothing.
+func (f *FS) iovecs(mem []byte, iovs, n uint32) ([][]byte, int64, Errno) {
 	if n > MaxIovecs {
 		return nil, 0, EINVAL
 	}
@@ -46,7 +49,7 @@ func iovecs(mem []byte, iovs, n uint32) ([][]byte, int64, Errno) {
 	if !ok {
 		return nil, 0, EFAULT
 	}
-	out := make([][]byte, 0, n)
+	out := f.iov[:0]
 	var total int64
 	for i := 0; i < len(vec); i += 8 {
 		b, ok := span(mem, binary.LittleEndian.Uint32(vec[i:]), uint64(binary.LittleEndian.Uint32(vec[i+4:])), 1)
@@ -56,6 +59,7 @@ func iovecs(mem []byte, iovs, n uint32) ([][]byte, int64, Errno) {
 		out = append(out, b)
 		total += int64(len(b))
 	}
+	f.iov = out
 	if total > 1<<32-1 {
 		return nil, 0, EINVAL
 	}
