@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -91,6 +92,15 @@ func (s *wasmSandbox) execute(ctx context.Context, code string, p Policy, sessio
 	runErr, err := s.rt.eng.Run(x, func(x *engine.Execution) error { return s.rt.run(x, mod) })
 	stopUse := wd.Stop()
 	if err != nil {
+		if errors.Is(err, ErrCancelled) {
+			// Cancelled while waiting for an instance slot: the start
+			// announced above still gets its complete (a cancellation,
+			// which is no limit to report).
+			x.Stop(engine.StopCancelled)
+			ev.complete(ctx, &Result{Runtime: s.rt.name, SessionID: sessionID, FuelBudget: p.FuelBudget, ExitCode: -1,
+				Outcome: OutcomeTimeout, Error: "cancelled by the caller before it started",
+				DurationMS: time.Since(start).Milliseconds()}, p, x)
+		}
 		return nil, err
 	}
 	res := &Result{
