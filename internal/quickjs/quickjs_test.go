@@ -208,7 +208,14 @@ func TestProcessEnvArgv(t *testing.T) {
 }
 
 func TestTimersOrdering(t *testing.T) {
-	r := exec(t, nil, `
+	// A virtual clock that moves only while the guest sleeps, so the order
+	// cannot depend on how fast a loaded machine runs the callbacks.
+	clock := time.Unix(0, 0)
+	h := &Host{
+		Now:   func() time.Time { return clock },
+		Sleep: func(d time.Duration) error { clock = clock.Add(d); return nil },
+	}
+	r := exec(t, h, `
 const log = [];
 setTimeout(() => log.push('timeout0'), 0);
 Promise.resolve().then(() => log.push('micro'));
