@@ -1,9 +1,12 @@
 package engine
 
 import (
+	"errors"
+
 	"github.com/bytecodealliance/wasmtime-go/v39"
 
 	"github.com/wasmsandbox/sandbox/internal/wasifs"
+	"github.com/wasmsandbox/sandbox/internal/wasmcall"
 )
 
 // FSModule is the import module of the host's own WASI file system
@@ -32,188 +35,131 @@ func fsCall(c *wasmtime.Caller) (*Execution, []byte) {
 
 // fsDone ends a file-system call: a change the workspace meter refused
 // stops the guest.
-func fsDone(x *Execution, e wasifs.Errno) (int32, *wasmtime.Trap) {
+func fsDone(x *Execution, e wasifs.Errno) (int32, error) {
 	if x.fs.Refused() {
 		x.Stop(StopWorkspace)
-		return 0, wasmtime.NewTrap("wasmsandbox: the workspace is over its limit")
+		return 0, errWorkspaceTrap
 	}
 	return e, nil
 }
 
-type trapFn = *wasmtime.Trap
+var errWorkspaceTrap = errors.New("wasmsandbox: the workspace is over its limit")
+
+// fsFunc is one of the host file system's functions: its WASI parameter
+// types ('i' i32, 'I' i64; every one returns an errno) and what it does.
+type fsFunc struct {
+	params string
+	fn     func(x *Execution, mem []byte, a wasmcall.Args) (int32, error)
+}
+
+// fsFuncs are the functions of FSModule, under their WASI names.
+var fsFuncs = map[string]fsFunc{
+	"fd_advise": {"iIIi", func(x *Execution, _ []byte, a wasmcall.Args) (int32, error) {
+		return x.fs.FdAdvise(a.I32(0)), nil
+	}},
+	"fd_allocate": {"iII", func(x *Execution, _ []byte, a wasmcall.Args) (int32, error) {
+		return fsDone(x, x.fs.FdAllocate(a.I32(0), a.I64(1), a.I64(2)))
+	}},
+	"fd_close": {"i", func(x *Execution, _ []byte, a wasmcall.Args) (int32, error) {
+		return x.fs.FdClose(a.I32(0)), nil
+	}},
+	"fd_datasync": {"i", func(x *Execution, _ []byte, a wasmcall.Args) (int32, error) {
+		return x.fs.FdSync(a.I32(0)), nil
+	}},
+	"fd_sync": {"i", func(x *Execution, _ []byte, a wasmcall.Args) (int32, error) {
+		return x.fs.FdSync(a.I32(0)), nil
+	}},
+	"fd_fdstat_get": {"ii", func(x *Execution, mem []byte, a wasmcall.Args) (int32, error) {
+		return x.fs.FdFdstatGet(mem, a.I32(0), a.U32(1)), nil
+	}},
+	"fd_fdstat_set_flags": {"ii", func(x *Execution, _ []byte, a wasmcall.Args) (int32, error) {
+		return x.fs.FdFdstatSetFlags(a.I32(0), a.U32(1)), nil
+	}},
+	"fd_filestat_get": {"ii", func(x *Execution, mem []byte, a wasmcall.Args) (int32, error) {
+		return x.fs.FdFilestatGet(mem, a.I32(0), a.U32(1)), nil
+	}},
+	"fd_filestat_set_size": {"iI", func(x *Execution, _ []byte, a wasmcall.Args) (int32, error) {
+		return fsDone(x, x.fs.FdFilestatSetSize(a.I32(0), a.I64(1)))
+	}},
+	"fd_filestat_set_times": {"iIIi", func(x *Execution, _ []byte, a wasmcall.Args) (int32, error) {
+		return x.fs.FdFilestatSetTimes(a.I32(0), a.I64(1), a.I64(2), a.U32(3)), nil
+	}},
+	"fd_pread": {"iiiIi", func(x *Execution, mem []byte, a wasmcall.Args) (int32, error) {
+		return x.fs.FdPread(mem, a.I32(0), a.U32(1), a.U32(2), a.I64(3), a.U32(4)), nil
+	}},
+	"fd_prestat_get": {"ii", func(x *Execution, mem []byte, a wasmcall.Args) (int32, error) {
+		return x.fs.FdPrestatGet(mem, a.I32(0), a.U32(1)), nil
+	}},
+	"fd_prestat_dir_name": {"iii", func(x *Execution, mem []byte, a wasmcall.Args) (int32, error) {
+		return x.fs.FdPrestatDirName(mem, a.I32(0), a.U32(1), a.U32(2)), nil
+	}},
+	"fd_pwrite": {"iiiIi", func(x *Execution, mem []byte, a wasmcall.Args) (int32, error) {
+		return fsDone(x, x.fs.FdPwrite(mem, a.I32(0), a.U32(1), a.U32(2), a.I64(3), a.U32(4)))
+	}},
+	"fd_read": {"iiii", func(x *Execution, mem []byte, a wasmcall.Args) (int32, error) {
+		return x.fs.FdRead(mem, a.I32(0), a.U32(1), a.U32(2), a.U32(3)), nil
+	}},
+	"fd_readdir": {"iiiIi", func(x *Execution, mem []byte, a wasmcall.Args) (int32, error) {
+		return x.fs.FdReaddir(mem, a.I32(0), a.U32(1), a.U32(2), uint64(a.I64(3)), a.U32(4)), nil
+	}},
+	"fd_seek": {"iIii", func(x *Execution, mem []byte, a wasmcall.Args) (int32, error) {
+		return fsDone(x, x.fs.FdSeek(mem, a.I32(0), a.I64(1), a.U32(2)&0xff, a.U32(3)))
+	}},
+	"fd_tell": {"ii", func(x *Execution, mem []byte, a wasmcall.Args) (int32, error) {
+		return x.fs.FdTell(mem, a.I32(0), a.U32(1)), nil
+	}},
+	"fd_write": {"iiii", func(x *Execution, mem []byte, a wasmcall.Args) (int32, error) {
+		return fsDone(x, x.fs.FdWrite(mem, a.I32(0), a.U32(1), a.U32(2), a.U32(3)))
+	}},
+	"path_create_directory": {"iii", func(x *Execution, mem []byte, a wasmcall.Args) (int32, error) {
+		return fsDone(x, x.fs.PathCreateDirectory(mem, a.I32(0), a.U32(1), a.U32(2)))
+	}},
+	"path_filestat_get": {"iiiii", func(x *Execution, mem []byte, a wasmcall.Args) (int32, error) {
+		return x.fs.PathFilestatGet(mem, a.I32(0), a.U32(1), a.U32(2), a.U32(3), a.U32(4)), nil
+	}},
+	"path_filestat_set_times": {"iiiiIIi", func(x *Execution, mem []byte, a wasmcall.Args) (int32, error) {
+		return x.fs.PathFilestatSetTimes(mem, a.I32(0), a.U32(2), a.U32(3), a.I64(4), a.I64(5), a.U32(6)), nil
+	}},
+	"path_link": {"iiiiiii", func(x *Execution, mem []byte, a wasmcall.Args) (int32, error) {
+		return fsDone(x, x.fs.PathLink(mem, a.I32(0), a.U32(1), a.U32(2), a.U32(3), a.I32(4), a.U32(5), a.U32(6)))
+	}},
+	"path_open": {"iiiiiIIii", func(x *Execution, mem []byte, a wasmcall.Args) (int32, error) {
+		return fsDone(x, x.fs.PathOpen(mem, a.I32(0), a.U32(1), a.U32(2), a.U32(3), a.U32(4), uint64(a.I64(5)), a.U32(7), a.U32(8)))
+	}},
+	"path_readlink": {"iiiiii", func(x *Execution, mem []byte, a wasmcall.Args) (int32, error) {
+		return x.fs.PathReadlink(mem, a.I32(0), a.U32(1), a.U32(2), a.U32(3), a.U32(4), a.U32(5)), nil
+	}},
+	"path_remove_directory": {"iii", func(x *Execution, mem []byte, a wasmcall.Args) (int32, error) {
+		return x.fs.PathRemoveDirectory(mem, a.I32(0), a.U32(1), a.U32(2)), nil
+	}},
+	"path_rename": {"iiiiii", func(x *Execution, mem []byte, a wasmcall.Args) (int32, error) {
+		return x.fs.PathRename(mem, a.I32(0), a.U32(1), a.U32(2), a.I32(3), a.U32(4), a.U32(5)), nil
+	}},
+	"path_symlink": {"iiiii", func(x *Execution, mem []byte, a wasmcall.Args) (int32, error) {
+		return fsDone(x, x.fs.PathSymlink(mem, a.U32(0), a.U32(1), a.I32(2), a.U32(3), a.U32(4)))
+	}},
+	"path_unlink_file": {"iii", func(x *Execution, mem []byte, a wasmcall.Args) (int32, error) {
+		return x.fs.PathUnlinkFile(mem, a.I32(0), a.U32(1), a.U32(2)), nil
+	}},
+	"sock_accept":   {"iii", sockCall},
+	"sock_recv":     {"iiiiii", sockCall},
+	"sock_send":     {"iiiii", sockCall},
+	"sock_shutdown": {"ii", sockCall},
+}
+
+func sockCall(x *Execution, _ []byte, a wasmcall.Args) (int32, error) {
+	return x.fs.SockCall(a.I32(0)), nil
+}
 
 // defineFS defines the host file system's functions on l.
 func defineFS(l *wasmtime.Linker) error {
-	u := func(v int32) uint32 { return uint32(v) }
-	defs := map[string]any{
-		"fd_advise": func(c *wasmtime.Caller, fd int32, _, _ int64, _ int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, _ := fsCall(c)
-			return x.fs.FdAdvise(fd), nil
-		},
-		"fd_allocate": func(c *wasmtime.Caller, fd int32, off, n int64) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, _ := fsCall(c)
-			return fsDone(x, x.fs.FdAllocate(fd, off, n))
-		},
-		"fd_close": func(c *wasmtime.Caller, fd int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, _ := fsCall(c)
-			return x.fs.FdClose(fd), nil
-		},
-		"fd_datasync": func(c *wasmtime.Caller, fd int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, _ := fsCall(c)
-			return x.fs.FdSync(fd), nil
-		},
-		"fd_sync": func(c *wasmtime.Caller, fd int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, _ := fsCall(c)
-			return x.fs.FdSync(fd), nil
-		},
-		"fd_fdstat_get": func(c *wasmtime.Caller, fd, out int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
+	for name, f := range fsFuncs {
+		err := wasmcall.Define(l, FSModule, name, f.params, "i", func(c *wasmtime.Caller, a wasmcall.Args) (uint64, error) {
 			x, mem := fsCall(c)
-			return x.fs.FdFdstatGet(mem, fd, u(out)), nil
-		},
-		"fd_fdstat_set_flags": func(c *wasmtime.Caller, fd, flags int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, _ := fsCall(c)
-			return x.fs.FdFdstatSetFlags(fd, u(flags)), nil
-		},
-		"fd_filestat_get": func(c *wasmtime.Caller, fd, out int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, mem := fsCall(c)
-			return x.fs.FdFilestatGet(mem, fd, u(out)), nil
-		},
-		"fd_filestat_set_size": func(c *wasmtime.Caller, fd int32, size int64) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, _ := fsCall(c)
-			return fsDone(x, x.fs.FdFilestatSetSize(fd, size))
-		},
-		"fd_filestat_set_times": func(c *wasmtime.Caller, fd int32, atim, mtim int64, flags int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, _ := fsCall(c)
-			return x.fs.FdFilestatSetTimes(fd, atim, mtim, u(flags)), nil
-		},
-		"fd_pread": func(c *wasmtime.Caller, fd, iovs, n int32, off int64, out int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, mem := fsCall(c)
-			return x.fs.FdPread(mem, fd, u(iovs), u(n), off, u(out)), nil
-		},
-		"fd_prestat_get": func(c *wasmtime.Caller, fd, out int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, mem := fsCall(c)
-			return x.fs.FdPrestatGet(mem, fd, u(out)), nil
-		},
-		"fd_prestat_dir_name": func(c *wasmtime.Caller, fd, out, n int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, mem := fsCall(c)
-			return x.fs.FdPrestatDirName(mem, fd, u(out), u(n)), nil
-		},
-		"fd_pwrite": func(c *wasmtime.Caller, fd, iovs, n int32, off int64, out int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, mem := fsCall(c)
-			return fsDone(x, x.fs.FdPwrite(mem, fd, u(iovs), u(n), off, u(out)))
-		},
-		"fd_read": func(c *wasmtime.Caller, fd, iovs, n, out int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, mem := fsCall(c)
-			return x.fs.FdRead(mem, fd, u(iovs), u(n), u(out)), nil
-		},
-		"fd_readdir": func(c *wasmtime.Caller, fd, buf, n int32, cookie int64, out int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, mem := fsCall(c)
-			return x.fs.FdReaddir(mem, fd, u(buf), u(n), uint64(cookie), u(out)), nil
-		},
-		"fd_seek": func(c *wasmtime.Caller, fd int32, off int64, whence, out int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, mem := fsCall(c)
-			return fsDone(x, x.fs.FdSeek(mem, fd, off, u(whence)&0xff, u(out)))
-		},
-		"fd_tell": func(c *wasmtime.Caller, fd, out int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, mem := fsCall(c)
-			return x.fs.FdTell(mem, fd, u(out)), nil
-		},
-		"fd_write": func(c *wasmtime.Caller, fd, iovs, n, out int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, mem := fsCall(c)
-			return fsDone(x, x.fs.FdWrite(mem, fd, u(iovs), u(n), u(out)))
-		},
-		"path_create_directory": func(c *wasmtime.Caller, fd, p, n int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, mem := fsCall(c)
-			return fsDone(x, x.fs.PathCreateDirectory(mem, fd, u(p), u(n)))
-		},
-		"path_filestat_get": func(c *wasmtime.Caller, fd, flags, p, n, out int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, mem := fsCall(c)
-			return x.fs.PathFilestatGet(mem, fd, u(flags), u(p), u(n), u(out)), nil
-		},
-		"path_filestat_set_times": func(c *wasmtime.Caller, fd, _, p, n int32, atim, mtim int64, flags int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, mem := fsCall(c)
-			return x.fs.PathFilestatSetTimes(mem, fd, u(p), u(n), atim, mtim, u(flags)), nil
-		},
-		"path_link": func(c *wasmtime.Caller, ofd, flags, op, on, nfd, np, nn int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, mem := fsCall(c)
-			return fsDone(x, x.fs.PathLink(mem, ofd, u(flags), u(op), u(on), nfd, u(np), u(nn)))
-		},
-		"path_open": func(c *wasmtime.Caller, fd, dirflags, p, n, oflags int32, rights, _ int64, fdflags, out int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, mem := fsCall(c)
-			return fsDone(x, x.fs.PathOpen(mem, fd, u(dirflags), u(p), u(n), u(oflags), uint64(rights), u(fdflags), u(out)))
-		},
-		"path_readlink": func(c *wasmtime.Caller, fd, p, n, buf, bufLen, out int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, mem := fsCall(c)
-			return x.fs.PathReadlink(mem, fd, u(p), u(n), u(buf), u(bufLen), u(out)), nil
-		},
-		"path_remove_directory": func(c *wasmtime.Caller, fd, p, n int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, mem := fsCall(c)
-			return x.fs.PathRemoveDirectory(mem, fd, u(p), u(n)), nil
-		},
-		"path_rename": func(c *wasmtime.Caller, ofd, op, on, nfd, np, nn int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, mem := fsCall(c)
-			return x.fs.PathRename(mem, ofd, u(op), u(on), nfd, u(np), u(nn)), nil
-		},
-		"path_symlink": func(c *wasmtime.Caller, tp, tn, fd, p, n int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, mem := fsCall(c)
-			return fsDone(x, x.fs.PathSymlink(mem, u(tp), u(tn), fd, u(p), u(n)))
-		},
-		"path_unlink_file": func(c *wasmtime.Caller, fd, p, n int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, mem := fsCall(c)
-			return x.fs.PathUnlinkFile(mem, fd, u(p), u(n)), nil
-		},
-		"sock_accept": func(c *wasmtime.Caller, fd, _, _ int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, _ := fsCall(c)
-			return x.fs.SockCall(fd), nil
-		},
-		"sock_recv": func(c *wasmtime.Caller, fd, _, _, _, _, _ int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, _ := fsCall(c)
-			return x.fs.SockCall(fd), nil
-		},
-		"sock_send": func(c *wasmtime.Caller, fd, _, _, _, _ int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, _ := fsCall(c)
-			return x.fs.SockCall(fd), nil
-		},
-		"sock_shutdown": func(c *wasmtime.Caller, fd, _ int32) (r int32, t trapFn) {
-			defer trapOnPanic(&t)
-			x, _ := fsCall(c)
-			return x.fs.SockCall(fd), nil
-		},
-	}
-	for name, fn := range defs {
-		if err := l.FuncWrap(FSModule, name, fn); err != nil {
+			r, err := f.fn(x, mem, a)
+			return uint64(uint32(r)), err
+		})
+		if err != nil {
 			return err
 		}
 	}

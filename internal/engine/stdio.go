@@ -3,8 +3,11 @@ package engine
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
+
+	"github.com/wasmsandbox/sandbox/internal/wasmcall"
 )
 
 // Fast standard output.
@@ -48,31 +51,29 @@ const errnoNotsock = 57
 
 // defineStdio defines the fast-output host functions on l.
 func defineStdio(l *wasmtime.Linker) error {
-	if err := l.FuncWrap(StdioModule, StdioWrite, func(c *wasmtime.Caller, fd, iovs, n, flags, nwritten int32) (errno int32, trap *wasmtime.Trap) {
-		defer trapOnPanic(&trap)
-		if flags != StdioMagic {
-			return errnoNotsock, nil
-		}
-		out := c.Data().(*Execution).stdio(fd)
-		if out == nil {
-			return StdioDecline, nil
-		}
-		x := c.Data().(*Execution)
-		if fd == 2 && n == 1 && x.takeValue(c, iovs, nwritten) {
-			return errnoSuccess, nil
-		}
-		return writeIovecs(c, out, iovs, n, nwritten), nil
-	}); err != nil {
-		return err
-	}
-	return l.FuncWrap(StdioModule, StdioClose, func(c *wasmtime.Caller, fd, flags int32) (errno int32, trap *wasmtime.Trap) {
-		defer trapOnPanic(&trap)
-		if flags != StdioMagic {
-			return errnoNotsock, nil
-		}
-		c.Data().(*Execution).stdioGone(fd)
-		return errnoSuccess, nil
-	})
+	return errors.Join(
+		wasmcall.Define(l, StdioModule, StdioWrite, "iiiii", "i", func(c *wasmtime.Caller, a wasmcall.Args) (uint64, error) {
+			fd, iovs, n, flags, nwritten := a.I32(0), a.I32(1), a.I32(2), a.I32(3), a.I32(4)
+			if flags != StdioMagic {
+				return errno(errnoNotsock, nil)
+			}
+			x := c.Data().(*Execution)
+			out := x.stdio(fd)
+			if out == nil {
+				return errno(StdioDecline, nil)
+			}
+			if fd == 2 && n == 1 && x.takeValue(c, iovs, nwritten) {
+				return errno(errnoSuccess, nil)
+			}
+			return errno(writeIovecs(c, out, iovs, n, nwritten), nil)
+		}),
+		wasmcall.Define(l, StdioModule, StdioClose, "ii", "i", func(c *wasmtime.Caller, a wasmcall.Args) (uint64, error) {
+			if a.I32(1) != StdioMagic {
+				return errno(errnoNotsock, nil)
+			}
+			c.Data().(*Execution).stdioGone(a.I32(0))
+			return errno(errnoSuccess, nil)
+		}))
 }
 
 // stdio returns the capture that descriptor fd writes to, or nil when fd

@@ -4,10 +4,13 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
+
+	"github.com/wasmsandbox/sandbox/internal/wasmcall"
 )
 
 // WASI preview1 errno values used by the host functions below.
@@ -30,23 +33,20 @@ const wasiModule = "wasi_snapshot_preview1"
 func shadowWASI(l *wasmtime.Linker) error {
 	l.AllowShadowing(true)
 	defer l.AllowShadowing(false)
-	if err := l.FuncWrap(wasiModule, "clock_time_get", func(c *wasmtime.Caller, id int32, precision int64, out int32) (errno int32, trap *wasmtime.Trap) {
-		defer trapOnPanic(&trap)
-		return hostClockTimeGet(c, id, precision, out), nil
-	}); err != nil {
-		return err
-	}
-	if err := l.FuncWrap(wasiModule, "random_get", func(c *wasmtime.Caller, buf, n int32) (errno int32, trap *wasmtime.Trap) {
-		defer trapOnPanic(&trap)
-		return hostRandomGet(c, buf, n), nil
-	}); err != nil {
-		return err
-	}
-	return l.FuncWrap(wasiModule, "poll_oneoff", func(c *wasmtime.Caller, in, out, nsubs, nevents int32) (errno int32, trap *wasmtime.Trap) {
-		defer trapOnPanic(&trap)
-		return hostPollOneoff(c, in, out, nsubs, nevents)
-	})
+	return errors.Join(
+		wasmcall.Define(l, wasiModule, "clock_time_get", "iIi", "i", func(c *wasmtime.Caller, a wasmcall.Args) (uint64, error) {
+			return errno(hostClockTimeGet(c, a.I32(0), a.I64(1), a.I32(2)), nil)
+		}),
+		wasmcall.Define(l, wasiModule, "random_get", "ii", "i", func(c *wasmtime.Caller, a wasmcall.Args) (uint64, error) {
+			return errno(hostRandomGet(c, a.I32(0), a.I32(1)), nil)
+		}),
+		wasmcall.Define(l, wasiModule, "poll_oneoff", "iiii", "i", func(c *wasmtime.Caller, a wasmcall.Args) (uint64, error) {
+			return errno(hostPollOneoff(c, a.I32(0), a.I32(1), a.I32(2), a.I32(3)))
+		}))
 }
+
+// errno is a host function's i32 result (a WASI errno) as wasmcall wants it.
+func errno(e int32, err error) (uint64, error) { return uint64(uint32(e)), err }
 
 // hostRandomGet fills the guest's buffer from the operating system's
 // random source, or, for an execution whose spec asks for it (a snapshot
@@ -73,14 +73,6 @@ func fixedRandom(b []byte) {
 	for i := 0; len(b) > 0; i++ {
 		block = sha256.Sum256(fmt.Appendf(nil, "wasmsandbox fixed random %d", i))
 		b = b[copy(b, block[:]):]
-	}
-}
-
-// trapOnPanic turns a panic in a host function into a trap for the guest,
-// so that a bug reachable from guest input stops that guest, not the host.
-func trapOnPanic(trap **wasmtime.Trap) {
-	if r := recover(); r != nil {
-		*trap = wasmtime.NewTrap(fmt.Sprintf("wasmsandbox host function failed: %v", r))
 	}
 }
 
@@ -122,7 +114,7 @@ const (
 // guest can make: clock waits (sleep, timeouts) are served in Go and cut by
 // the deadline; fd subscriptions report ready at once (the guest has no
 // sockets, and files and stdio never block).
-func hostPollOneoff(c *wasmtime.Caller, in, out, nsubs, neventsPtr int32) (int32, *wasmtime.Trap) {
+func hostPollOneoff(c *wasmtime.Caller, in, out, nsubs, neventsPtr int32) (int32, error) {
 	x := c.Data().(*Execution)
 	if nsubs <= 0 || nsubs > maxSubscriptions {
 		return errnoInval, nil
@@ -181,7 +173,7 @@ func hostPollOneoff(c *wasmtime.Caller, in, out, nsubs, neventsPtr int32) (int32
 		// Linear memory cannot grow or move while this host call runs, so
 		// the spans taken above stay valid across the wait.
 		if err := x.Sleep(minWait); err != nil {
-			return 0, wasmtime.NewTrap(err.Error())
+			return 0, err
 		}
 	}
 	var n uint32

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
 
@@ -26,39 +27,70 @@ func (r *run) fn(name string) (*wasmtime.Func, error) {
 	return f, nil
 }
 
-// leaves are the exports that never run JavaScript or call back into the
-// host, with the kind of their result ('i' i32, 'f' f64, 0 none): the host
-// calls them many times per execution (several per console.log), so they
-// go through wasmcall.FastCall.
-var leaves = map[string]byte{
-	"qjs_is_string": 'i', "qjs_get_string_len": 'i', "qjs_free_cstring": 0,
-	"qjs_get_undefined": 'i', "qjs_get_true": 'i', "qjs_get_false": 'i',
-	"qjs_new_number": 'i', "qjs_get_float64": 'f', "qjs_free_value": 0,
-	"qjs_is_exception": 'i', "qjs_is_array_buffer": 'i', "qjs_get_array_buffer": 'i',
-	"qjs_get_typed_array_buffer": 'i', "qjs_is_error": 'i', "qjs_is_promise": 'i',
-	"qjs_promise_state": 'i', "qjs_get_value_ptr": 'i', "qjs_is_job_pending": 'i',
-}
-
-// call calls an export and returns its result.
-func (r *run) call(name string, args ...interface{}) (interface{}, error) {
+// export returns the export name as a wasmcall.Export, or nil when its
+// type does not fit one or Export cannot be used here (then Func.Call
+// does). Every host function the module imports is defined with
+// wasmcall.Define, so a call back into the host cannot leave a panic for
+// wasmtime-go to raise later.
+func (r *run) export(name string) (*wasmcall.Export, error) {
+	if e, ok := r.exports[name]; ok {
+		return e, nil
+	}
 	f, err := r.fn(name)
 	if err != nil {
 		return nil, err
 	}
-	var v interface{}
-	if kind, ok := leaves[name]; ok && wasmcall.FastCallOK() {
-		v, err = wasmcall.FastCall(r.st, f, kind, args...)
-	} else {
-		v, err = f.Call(r.st, args...)
+	var e *wasmcall.Export
+	if wasmcall.FastCallOK() {
+		e, _ = wasmcall.NewExport(r.st, f) // nil when its type does not fit
 	}
+	if r.exports == nil {
+		r.exports = map[string]*wasmcall.Export{}
+	}
+	r.exports[name] = e
+	return e, nil
+}
+
+// call calls an export and returns its result.
+func (r *run) call(name string, args ...interface{}) (interface{}, error) {
+	e, err := r.export(name)
+	if err != nil {
+		return nil, err
+	}
+	if e == nil {
+		v, err := r.fns[name].Call(r.st, args...)
+		return v, r.noteNested(err)
+	}
+	bits, err := e.Call(r.st, args...)
+	switch {
+	case err != nil:
+		return nil, r.noteNested(err)
+	case e.Result() == 'i':
+		return int32(uint32(bits)), nil
+	case e.Result() == 'f':
+		return math.Float64frombits(bits), nil
+	}
+	return nil, nil
+}
+
+// noteNested records err, from a call into the guest made while a host
+// function runs, as the reason the guest stopped (fuel ran out, or the
+// run was interrupted), and returns it.
+func (r *run) noteNested(err error) error {
 	if err != nil && r.depth > 0 && r.nestedErr == nil && !r.exited && r.stopErr == nil {
 		r.nestedErr = err
 	}
-	return v, err
+	return err
 }
 
 // i32 calls an export returning an i32.
 func (r *run) i32(name string, args ...interface{}) (int32, error) {
+	if e, err := r.export(name); err != nil {
+		return 0, err
+	} else if e != nil && e.Result() == 'i' {
+		bits, err := e.Call(r.st, args...)
+		return int32(uint32(bits)), r.noteNested(err)
+	}
 	v, err := r.call(name, args...)
 	if err != nil {
 		return 0, err
@@ -79,12 +111,13 @@ func (r *run) u32(ptr int32) uint32 {
 	return binary.LittleEndian.Uint32(r.data()[uint32(ptr):])
 }
 
-// trap records why a host function stopped the guest and returns the trap.
-func (r *run) trap(err error) *wasmtime.Trap {
+// trap records why a host function stopped the guest and returns err,
+// which traps it.
+func (r *run) trap(err error) error {
 	if r.nestedErr == nil && !r.exited && r.stopErr == nil && !errors.Is(err, errExit) {
 		r.nestedErr = err
 	}
-	return wasmtime.NewTrap(err.Error())
+	return err
 }
 
 // alloc copies b plus a NUL byte into freshly malloc'd memory.

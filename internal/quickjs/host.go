@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"path"
 
-	"github.com/bytecodealliance/wasmtime-go/v39"
+	"github.com/wasmsandbox/sandbox/internal/wasmcall"
 )
 
 // hostFunc implements a function of the prelude's host object. args are
@@ -75,11 +75,11 @@ const (
 	maxHostNameLen = 64
 )
 
-func (r *run) hostCall(args []wasmtime.Val) (int32, error) {
+func (r *run) hostCall(a wasmcall.Args) (int32, error) {
 	r.depth++
 	defer func() { r.depth-- }()
-	namePtr, nameLen := uint64(uint32(args[0].I32())), uint64(uint32(args[1].I32()))
-	argc, argv := args[3].I32(), uint64(uint32(args[4].I32()))
+	namePtr, nameLen := uint64(uint32(a.I32(0))), uint64(uint32(a.I32(1)))
+	argc, argv := a.I32(3), uint64(uint32(a.I32(4)))
 	d := r.data()
 	// The guest controls these numbers: check them in 64-bit arithmetic
 	// before they index memory or size an allocation.
@@ -102,7 +102,7 @@ func (r *run) hostCall(args []wasmtime.Val) (int32, error) {
 	return f(r, boxes)
 }
 
-func (r *run) hostInterrupt([]wasmtime.Val) (int32, error) {
+func (r *run) hostInterrupt(wasmcall.Args) (int32, error) {
 	if r.h.Interrupted != nil && r.h.Interrupted() {
 		r.stopErr = ErrInterrupted
 		return 0, ErrInterrupted
@@ -110,10 +110,10 @@ func (r *run) hostInterrupt([]wasmtime.Val) (int32, error) {
 	return 0, nil
 }
 
-func (r *run) hostPromiseRejection(args []wasmtime.Val) (int32, error) {
+func (r *run) hostPromiseRejection(a wasmcall.Args) (int32, error) {
 	r.depth++
 	defer func() { r.depth-- }()
-	promise, reason, handled := args[0].I32(), args[1].I32(), args[2].I32() != 0
+	promise, reason, handled := a.I32(0), a.I32(1), a.I32(2) != 0
 	obj, err := r.i32("qjs_get_value_ptr", promise)
 	if err != nil {
 		return 0, err

@@ -6,9 +6,8 @@ import (
 	"path"
 	"strings"
 
-	"github.com/bytecodealliance/wasmtime-go/v39"
-
 	"github.com/wasmsandbox/sandbox/internal/vfs"
+	"github.com/wasmsandbox/sandbox/internal/wasmcall"
 )
 
 // ES module resolution and loading (the host_module_normalize and
@@ -93,10 +92,10 @@ func moduleNotFound(spec string) string {
 		availableModules + " (and files in the workspace)"
 }
 
-func (r *run) hostModuleNormalize(args []wasmtime.Val) (int32, error) {
+func (r *run) hostModuleNormalize(a wasmcall.Args) (int32, error) {
 	r.depth++
 	defer func() { r.depth-- }()
-	base, spec := r.cstr(args[0].I32()), r.cstr(args[1].I32())
+	base, spec := r.cstr(a.I32(0)), r.cstr(a.I32(1))
 	var out string
 	switch {
 	case builtinModules[spec] != "":
@@ -126,10 +125,10 @@ func (r *run) hostModuleNormalize(args []wasmtime.Val) (int32, error) {
 	return p, err
 }
 
-func (r *run) hostModuleLoad(args []wasmtime.Val) (int32, error) {
+func (r *run) hostModuleLoad(a wasmcall.Args) (int32, error) {
 	r.depth++
 	defer func() { r.depth-- }()
-	name, outLen := r.cstr(args[0].I32()), uint32(args[1].I32())
+	name, outLen := r.cstr(a.I32(0)), uint32(a.I32(1))
 	var src string
 	if names, ok := builtinExports[name]; ok {
 		var b strings.Builder

@@ -18,6 +18,7 @@ import (
 	"github.com/bytecodealliance/wasmtime-go/v39"
 
 	"github.com/wasmsandbox/sandbox/internal/vfs"
+	"github.com/wasmsandbox/sandbox/internal/wasmcall"
 )
 
 // Host is the per-execution environment a guest sees. A Host is used by one
@@ -161,37 +162,22 @@ const (
 // are store-independent and find their Host through caller.Data(), which
 // must implement HostProvider.
 func Define(linker *wasmtime.Linker) error {
-	i32 := wasmtime.NewValType(wasmtime.KindI32)
-	ft := func(params, results int) *wasmtime.FuncType {
-		p := make([]*wasmtime.ValType, params)
-		for i := range p {
-			p[i] = i32
-		}
-		r := make([]*wasmtime.ValType, results)
-		for i := range r {
-			r[i] = i32
-		}
-		return wasmtime.NewFuncType(p, r)
-	}
 	defs := []struct {
-		name    string
-		params  int
-		results int
-		fn      func(r *run, args []wasmtime.Val) (int32, error)
+		name, params, results string
+		fn                    func(r *run, a wasmcall.Args) (int32, error)
 	}{
-		{"host_call", 5, 1, (*run).hostCall},
-		{"host_interrupt", 0, 1, (*run).hostInterrupt},
-		{"host_promise_rejection", 3, 0, (*run).hostPromiseRejection},
-		{"host_module_normalize", 2, 1, (*run).hostModuleNormalize},
-		{"host_module_load", 2, 1, (*run).hostModuleLoad},
-		{"host_get_timezone_offset", 2, 1, func(*run, []wasmtime.Val) (int32, error) { return 0, nil }},
+		{"host_call", "iiiii", "i", (*run).hostCall},
+		{"host_interrupt", "", "i", (*run).hostInterrupt},
+		{"host_promise_rejection", "iii", "", (*run).hostPromiseRejection},
+		{"host_module_normalize", "ii", "i", (*run).hostModuleNormalize},
+		{"host_module_load", "ii", "i", (*run).hostModuleLoad},
+		{"host_get_timezone_offset", "ii", "i", func(*run, wasmcall.Args) (int32, error) { return 0, nil }},
 	}
 	for _, d := range defs {
-		d := d
-		err := linker.FuncNew("env", d.name, ft(d.params, d.results), func(c *wasmtime.Caller, args []wasmtime.Val) (_ []wasmtime.Val, trap *wasmtime.Trap) {
+		err := wasmcall.Define(linker, "env", d.name, d.params, d.results, func(c *wasmtime.Caller, a wasmcall.Args) (_ uint64, err error) {
 			r := runOf(c)
 			if r == nil {
-				return nil, wasmtime.NewTrap(errNoRun.Error())
+				return 0, errNoRun
 			}
 			prev := r.st
 			r.st = c
@@ -199,17 +185,14 @@ func Define(linker *wasmtime.Linker) error {
 				r.st = prev
 				// A bad pointer from the guest must not crash the host.
 				if p := recover(); p != nil {
-					trap = r.trap(fmt.Errorf("quickjs: host function %s failed: %v", d.name, p))
+					err = r.trap(fmt.Errorf("quickjs: host function %s failed: %v", d.name, p))
 				}
 			}()
-			v, err := d.fn(r, args)
+			v, err := d.fn(r, a)
 			if err != nil {
-				return nil, r.trap(err)
+				return 0, r.trap(err)
 			}
-			if d.results == 0 {
-				return nil, nil
-			}
-			return []wasmtime.Val{wasmtime.ValI32(v)}, nil
+			return uint64(uint32(v)), nil
 		})
 		if err != nil {
 			return fmt.Errorf("quickjs: define env.%s: %w", d.name, err)

@@ -8,6 +8,8 @@ import (
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
 	"golang.org/x/text/collate"
+
+	"github.com/wasmsandbox/sandbox/internal/wasmcall"
 )
 
 // errExit unwinds the guest after process.exit.
@@ -23,7 +25,8 @@ type run struct {
 	inst     *wasmtime.Instance
 	mem      *wasmtime.Memory
 	fns      map[string]*wasmtime.Func
-	scratch  int32 // 32 bytes for out-parameters
+	exports  map[string]*wasmcall.Export // see (*run).export; nil: call through fns
+	scratch  int32                       // 32 bytes for out-parameters
 	filename string
 	start    time.Time
 

@@ -1,65 +1,69 @@
-// A call into the guest without wasmtime-go's per-call type lookup (see
-// call.go). Declared here rather than included: wasmtime-go's headers are
-// not on our include path; the symbols come from the libwasmtime that
-// wasmtime-go links.
+// Calls into the guest without wasmtime-go's per-call work (see call.go),
+// and host functions without it (see host.go). wasmtime's declarations are
+// repeated here rather than included: wasmtime-go's headers are not on our
+// include path; the symbols come from the libwasmtime that wasmtime-go
+// links. The Go side checks the layouts it relies on.
 #include <stdint.h>
 #include <stddef.h>
 
 typedef struct wasmtime_context wasmtime_context_t;
 typedef struct wasmtime_error wasmtime_error_t;
+typedef struct wasm_trap_t wasm_trap_t;
 typedef struct wasm_byte_vec_t {
   size_t size;
   char *data;
 } wasm_byte_vec_t;
 
-// The layouts mirror wasmtime's val.h and extern.h (checked in call.go);
-// wasmtime_func_call still checks the arguments' types against the
-// function's.
-typedef struct wasm_trap_t wasm_trap_t;
+// wasmtime_func_t (extern.h).
 typedef struct {
   uint64_t store_id;
   void *private_;
 } wsb_func_t;
+
+// A call's outcome: the raw bits of its result, or what stopped it: a
+// wasmtime_error_t (failed 1) or a wasm_trap_t (failed 2), which the
+// caller then owns.
 typedef struct {
-  uint8_t kind;
-  union {
-    int32_t i32;
-    int64_t i64;
-    float f32;
-    double f64;
-    uint8_t raw[24];
-  } of;
-} wsb_val_t;
-extern wasmtime_error_t *wasmtime_func_call(wasmtime_context_t *store, const wsb_func_t *func,
-                                            const wsb_val_t *args, size_t nargs,
-                                            wsb_val_t *results, size_t nresults, wasm_trap_t **trap);
+  int32_t failed;
+  uint64_t bits;
+  void *stop;
+} wsb_ret_t;
+
+extern wasmtime_error_t *wasmtime_func_call_unchecked(wasmtime_context_t *store,
+                                                      const wsb_func_t *func, void *args_and_results,
+                                                      size_t args_and_results_len,
+                                                      wasm_trap_t **trap);
 extern void wasm_trap_message(const wasm_trap_t *trap, wasm_byte_vec_t *out);
-extern void wasm_trap_delete(wasm_trap_t *trap);
-extern void wasmtime_error_message(const wasmtime_error_t *error, wasm_byte_vec_t *out);
-extern void wasmtime_error_delete(wasmtime_error_t *error);
 extern void wasm_byte_vec_delete(wasm_byte_vec_t *v);
 
-size_t wsb_val_size(void) { return sizeof(wsb_val_t); }
-
-// wsb_call calls func with nargs args and up to one result. On a trap or an
-// error it returns 1 and its message in *msg (free it with
-// wsb_message_free); else 0.
-int wsb_call(void *ctx, const void *func, const wsb_val_t *args, size_t nargs,
-             wsb_val_t *result, size_t nresults, wasm_byte_vec_t *msg) {
+// wsb_call calls the function (store_id, priv), whose parameters the caller
+// has checked, with up to four raw arguments (wasmtime_val_raw_t: 16
+// bytes, little-endian; an i32 or the bits of an f64 in the low 8 bytes).
+// On an error or a trap, failed and stop say which.
+wsb_ret_t wsb_call(void *ctx, uint64_t store_id, uintptr_t priv, uint64_t a0, uint64_t a1,
+                   uint64_t a2, uint64_t a3) {
+  wsb_ret_t ret = {0};
+  wsb_func_t func = {store_id, (void *)priv};
+  uint64_t raw[8] = {a0, 0, a1, 0, a2, 0, a3, 0};
   wasm_trap_t *trap = NULL;
-  wasmtime_error_t *err = wasmtime_func_call((wasmtime_context_t *)ctx, (const wsb_func_t *)func,
-                                             args, nargs, result, nresults, &trap);
+  wasmtime_error_t *err =
+      wasmtime_func_call_unchecked((wasmtime_context_t *)ctx, &func, raw, 4, &trap);
   if (err != NULL) {
-    wasmtime_error_message(err, msg);
-    wasmtime_error_delete(err);
-    return 1;
+    ret.failed = 1;
+    ret.stop = err;
+  } else if (trap != NULL) {
+    ret.failed = 2;
+    ret.stop = trap;
+  } else {
+    ret.bits = raw[0];
   }
-  if (trap != NULL) {
-    wasm_trap_message(trap, msg);
-    wasm_trap_delete(trap);
-    return 1;
-  }
-  return 0;
+  return ret;
 }
 
 void wsb_message_free(wasm_byte_vec_t *msg) { wasm_byte_vec_delete(msg); }
+
+// wsb_trap_free and wsb_error_free release what a failed call returned.
+extern void wasm_trap_delete(wasm_trap_t *trap);
+extern void wasmtime_error_delete(wasmtime_error_t *error);
+void wsb_trap_free(void *trap) { wasm_trap_delete((wasm_trap_t *)trap); }
+void wsb_error_free(void *err) { wasmtime_error_delete((wasmtime_error_t *)err); }

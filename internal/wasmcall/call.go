@@ -1,59 +1,90 @@
-// Package wasmcall calls small exports of a guest quickly (see FastCall).
+// Package wasmcall calls a guest's small exports and answers its calls of
+// host functions without the per-call costs of wasmtime-go's general API
+// (see Export and Define).
 package wasmcall
 
 // #include <stdint.h>
 // #include <stddef.h>
 // typedef struct { size_t size; char *data; } wsb_bytes_t;
-// typedef struct {
-//   uint8_t kind;
-//   union { int32_t i32; int64_t i64; float f32; double f64; uint8_t raw[24]; } of;
-// } wsb_val_t;
-// extern size_t wsb_val_size(void);
-// extern int wsb_call(void *ctx, const void *func, const wsb_val_t *args, size_t nargs,
-//                     wsb_val_t *result, size_t nresults, wsb_bytes_t *msg);
-// extern void wsb_message_free(wsb_bytes_t *msg);
-// static void wsb_set_i32(wsb_val_t *v, int32_t x) { v->kind = 0; v->of.i32 = x; }
-// static void wsb_set_f64(wsb_val_t *v, double x) { v->kind = 3; v->of.f64 = x; }
-// static int32_t wsb_get_i32(const wsb_val_t *v) { return v->of.i32; }
-// static double wsb_get_f64(const wsb_val_t *v) { return v->of.f64; }
+// typedef struct { int32_t failed; uint64_t bits; void *stop; } wsb_ret_t;
+// extern wsb_ret_t wsb_call(void *ctx, uint64_t store_id, uintptr_t priv, uint64_t a0,
+//                           uint64_t a1, uint64_t a2, uint64_t a3);
+// extern void wsb_trap_free(void *trap);
+// extern void wsb_error_free(void *err);
 import "C"
 
 import (
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"runtime"
+	"strings"
 	"sync"
 	"unsafe"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
 )
 
-// FastCallOK reports whether FastCall can be used: wasmtime-go's Func keeps
-// wasmtime's 16-byte function handle as its first field, a value has the
-// 32 bytes of wasmtime's val.h, and calls of a small module with i32 and
-// f64 arguments and results give the right answers. Checked once; when it
-// does not hold, callers use Func.Call.
+// FastCallOK reports whether Export can be used: wasmtime-go's Func keeps
+// wasmtime's 16-byte function handle as its first field, and calls of a
+// small module's exports with i32 and f64 arguments and results give the
+// right answers. Checked once; when it does not hold, callers use
+// Func.Call.
 var FastCallOK = sync.OnceValue(func() bool {
 	f := reflect.TypeOf(wasmtime.Func{}).Field(0)
-	if f.Name != "val" || f.Offset != 0 || f.Type.Size() != 16 || C.wsb_val_size() != 32 {
+	if f.Offset != 0 || f.Type.Size() != unsafe.Sizeof(funcLayout{}) ||
+		!onePointer(reflect.TypeOf(wasmtime.Trap{})) || !onePointer(reflect.TypeOf(wasmtime.Error{})) {
 		return false
 	}
 	return selfTest() == nil
 })
 
-// selfTest calls a small module through FastCall and checks the answers.
+// onePointer reports whether t is a struct of one pointer, as wasmtime-go's
+// Trap and Error are (the C object they own).
+func onePointer(t reflect.Type) bool {
+	return t.NumField() == 1 && t.Field(0).Type.Kind() == reflect.Pointer && t.Size() == unsafe.Sizeof(uintptr(0))
+}
+
+// stopLayout is wasmtime-go's Trap and Error.
+type stopLayout struct{ ptr unsafe.Pointer }
+
+// stopError wraps what stopped a call, as Func.Call does: a
+// *wasmtime.Trap or a *wasmtime.Error, which frees the C object when
+// collected.
+func stopError(ret C.wsb_ret_t) error {
+	s := &stopLayout{ret.stop}
+	if ret.failed == 2 {
+		runtime.SetFinalizer(s, func(s *stopLayout) { C.wsb_trap_free(s.ptr) })
+		return (*wasmtime.Trap)(unsafe.Pointer(s))
+	}
+	runtime.SetFinalizer(s, func(s *stopLayout) { C.wsb_error_free(s.ptr) })
+	return (*wasmtime.Error)(unsafe.Pointer(s))
+}
+
+// funcLayout is wasmtime's function handle (wasmtime_func_t) inside
+// wasmtime-go's Func.
+type funcLayout struct {
+	storeID uint64
+	priv    uintptr
+}
+
+// selfTest calls a small module's exports through Export and checks the
+// answers.
 func selfTest() error {
 	wasm, err := wasmtime.Wat2Wasm(`(module
 	  (func (export "mix") (param i32 f64) (result f64)
 	    local.get 1 local.get 0 f64.convert_i32_s f64.add)
 	  (func (export "trunc") (param f64 i32) (result i32)
 	    local.get 0 i32.trunc_f64_s local.get 1 i32.mul)
-	  (func (export "none")))`)
+	  (func (export "none"))
+	  (func (export "boom") (result i32) unreachable)
+	  (func (export "i64") (param i64)))`)
 	if err != nil {
 		return err
 	}
 	store := wasmtime.NewStore(wasmtime.NewEngine())
+	defer store.Close()
 	mod, err := wasmtime.NewModule(store.Engine, wasm)
 	if err != nil {
 		return err
@@ -62,68 +93,120 @@ func selfTest() error {
 	if err != nil {
 		return err
 	}
-	v, err := FastCall(store, inst.GetFunc(store, "mix"), 'f', int32(-7), 0.25)
-	if err != nil || v != -6.75 {
+	export := func(name string) *Export {
+		e, err := NewExport(store, inst.GetFunc(store, name))
+		if err != nil {
+			panic(err) // these types are all supported
+		}
+		return e
+	}
+	mix, trunc := export("mix"), export("trunc")
+	if v, err := mix.Call(store, int32(-7), 0.25); err != nil || math.Float64frombits(v) != -6.75 {
 		return fmt.Errorf("mix: %v %v", v, err)
 	}
-	v, err = FastCall(store, inst.GetFunc(store, "trunc"), 'i', 41.9, int32(-3))
-	if err != nil || v != int32(-123) {
+	if v, err := trunc.Call(store, 41.9, int32(-3)); err != nil || int32(uint32(v)) != -123 {
 		return fmt.Errorf("trunc: %v %v", v, err)
 	}
-	if _, err := FastCall(store, inst.GetFunc(store, "none"), 0); err != nil {
+	if _, err := export("none").Call(store); err != nil {
 		return err
 	}
-	if _, err := FastCall(store, inst.GetFunc(store, "mix"), 'f', int32(1)); err == nil {
+	var trap *wasmtime.Trap
+	if _, err := export("boom").Call(store); !errors.As(err, &trap) || !strings.Contains(trap.Message(), "unreachable") {
+		return fmt.Errorf("boom: %T %v", err, err)
+	}
+	if _, err := mix.Call(store, int32(1)); err == nil {
 		return errors.New("a call with too few arguments succeeded")
+	}
+	if _, err := mix.Call(store, 1.0, 1.0); err == nil {
+		return errors.New("a call with an f64 for an i32 succeeded")
+	}
+	if _, err := NewExport(store, inst.GetFunc(store, "i64")); err == nil {
+		return errors.New("an export with an i64 parameter was accepted")
 	}
 	return nil
 }
 
-// FastCall calls f, a function of the instance running in st, with i32 and
-// f64 arguments (int32 and float64 values) and at most one result (kind
-// 'i' for i32, 'f' for f64, 0 for none). It does what f.Call(st, args...)
-// does without looking up f's type on every call, which is most of the cost
-// of a small export's call. Use it only for exports that do not call back
-// into the host: a host function's panic would not be raised again here. A
-// trap or an error comes back as an error with wasmtime's message.
-func FastCall(st wasmtime.Storelike, f *wasmtime.Func, result byte, args ...any) (any, error) {
-	var vals [4]C.wsb_val_t
-	if len(args) > len(vals) {
-		return nil, errors.New("wasmcall: FastCall takes at most 4 arguments")
-	}
-	for i, a := range args {
-		switch v := a.(type) {
-		case int32:
-			C.wsb_set_i32(&vals[i], C.int32_t(v))
-		case float64:
-			C.wsb_set_f64(&vals[i], C.double(v))
-		default:
-			return nil, errors.New("wasmcall: FastCall takes int32 and float64 arguments")
+// An Export is a guest function whose type was checked once, so that its
+// calls skip what Func.Call does each time (reading the function's type,
+// boxing each value), which is most of the cost of calling a small export.
+// An export may call back into the host; host functions defined with
+// Define turn a panic into a trap, which comes back from Call as an error.
+// (wasmtime-go's own FuncWrap and FuncNew keep a panic to raise it again
+// from its next Func.Call, which an Export's call would not do.)
+type Export struct {
+	f      *wasmtime.Func
+	params []byte // 'i' i32, 'f' f64
+	result byte   // the same, or 0 for none
+}
+
+// Result is the kind of the export's result: 'i' for an i32, 'f' for an
+// f64, 0 when it has none.
+func (e *Export) Result() byte { return e.result }
+
+// NewExport checks f's type: at most four parameters and one result, each
+// an i32 or an f64.
+func NewExport(st wasmtime.Storelike, f *wasmtime.Func) (*Export, error) {
+	ty := f.Type(st)
+	kind := func(t *wasmtime.ValType) byte {
+		switch t.Kind() {
+		case wasmtime.KindI32:
+			return 'i'
+		case wasmtime.KindF64:
+			return 'f'
 		}
+		return 0
 	}
-	var res C.wsb_val_t
-	nres := C.size_t(0)
-	if result != 0 {
-		nres = 1
+	e := &Export{f: f}
+	for _, p := range ty.Params() {
+		e.params = append(e.params, kind(p))
 	}
-	var msg C.wsb_bytes_t
-	var argp *C.wsb_val_t
-	if len(args) > 0 {
-		argp = &vals[0]
+	ok := len(e.params) <= 4 && len(ty.Results()) <= 1
+	for _, k := range e.params {
+		ok = ok && k != 0
 	}
-	failed := C.wsb_call(unsafe.Pointer(st.Context()), unsafe.Pointer(f), argp, C.size_t(len(args)), &res, nres, &msg) != 0
+	for _, r := range ty.Results() {
+		e.result = kind(r)
+		ok = ok && e.result != 0
+	}
+	if !ok {
+		return nil, errors.New("wasmcall: an Export takes up to four i32 or f64 parameters and returns at most one")
+	}
+	return e, nil
+}
+
+// Call calls the export in st, the store it belongs to, with args (int32
+// for an i32, float64 for an f64), and returns its result's raw bits: an
+// i32 in the low 32 bits, an f64 as math.Float64bits; 0 when it has none.
+// What stops the call comes back as Func.Call returns it: a
+// *wasmtime.Trap (with its code and frames) or a *wasmtime.Error. It
+// allocates nothing on success.
+func (e *Export) Call(st wasmtime.Storelike, args ...any) (uint64, error) {
+	if len(args) != len(e.params) {
+		return 0, fmt.Errorf("wasmcall: %d arguments for a function of %d parameters", len(args), len(e.params))
+	}
+	var a [4]uint64
+	for i, v := range args {
+		switch v := v.(type) {
+		case int32:
+			if e.params[i] == 'i' {
+				a[i] = uint64(uint32(v))
+				continue
+			}
+		case float64:
+			if e.params[i] == 'f' {
+				a[i] = math.Float64bits(v)
+				continue
+			}
+		}
+		return 0, fmt.Errorf("wasmcall: argument %d is a %T for a parameter of kind %c", i, v, e.params[i])
+	}
+	fn := (*funcLayout)(unsafe.Pointer(e.f))
+	ret := C.wsb_call(unsafe.Pointer(st.Context()), C.uint64_t(fn.storeID), C.uintptr_t(fn.priv),
+		C.uint64_t(a[0]), C.uint64_t(a[1]), C.uint64_t(a[2]), C.uint64_t(a[3]))
 	runtime.KeepAlive(st)
-	runtime.KeepAlive(f)
-	if failed {
-		text := C.GoStringN(msg.data, C.int(msg.size))
-		C.wsb_message_free(&msg)
-		return nil, errors.New(text)
+	runtime.KeepAlive(e.f)
+	if ret.failed != 0 {
+		return 0, stopError(ret)
 	}
-	switch result {
-	case 'i':
-		return int32(C.wsb_get_i32(&res)), nil
-	case 'f':
-		return float64(C.wsb_get_f64(&res)), nil
-	}
-	return nil, nil
+	return uint64(ret.bits), nil
 }
