@@ -377,7 +377,7 @@ func TestCancelStopsGuest(t *testing.T) {
 	if err := <-done; err == nil {
 		t.Error("cancelled call returned no error")
 	}
-	rec.waitFor(t, sandbox.EventExecutionComplete, 1, 5*time.Second)
+	rec.waitFor(t, sandbox.EventExecutionComplete, 1, 30*time.Second)
 	if v, _ := rec.attr(sandbox.EventExecutionComplete, 0, "duration_ms"); v.Int64() > 10_000 {
 		t.Errorf("the cancelled guest ran %d ms", v.Int64())
 	}
@@ -395,7 +395,7 @@ func TestCancelStopsGuest(t *testing.T) {
 	rec.waitFor(t, sandbox.EventExecutionStart, 3, 30*time.Second)
 	cs2.Close()
 	<-done
-	rec.waitFor(t, sandbox.EventExecutionComplete, 3, 5*time.Second)
+	rec.waitFor(t, sandbox.EventExecutionComplete, 3, 30*time.Second)
 	callOK(t, cs, "execute_code", map[string]any{"code": "print('after')", "language": "python"}, &res)
 
 	// 3. A call cancelled while it waits for the only slot never starts.
@@ -412,7 +412,7 @@ func TestCancelStopsGuest(t *testing.T) {
 	}
 	cancel()
 	<-done
-	rec.waitFor(t, sandbox.EventExecutionComplete, 5, 5*time.Second)
+	rec.waitFor(t, sandbox.EventExecutionComplete, 5, 30*time.Second)
 	callOK(t, cs, "execute_code", map[string]any{"code": "print('last')", "language": "python"}, &res)
 	if n := len(rec.messages(sandbox.EventExecutionStart)); n != 6 {
 		t.Errorf("%d executions started, want 6: the queued call that was cancelled must not run", n)
