@@ -67,6 +67,7 @@ const (
 
 type mount struct {
 	root     *os.Root
+	dir      *os.File // the root directory, opened at its first statName
 	guest    string
 	writable bool
 	metered  bool
@@ -135,6 +136,9 @@ func (f *FS) Close() error {
 		f.fds[i] = nil
 	}
 	for _, m := range f.mounts {
+		if m.dir != nil {
+			m.dir.Close()
+		}
 		m.root.Close()
 	}
 	f.mounts = nil

@@ -106,11 +106,12 @@ func (f *FS) PathFilestatGet(mem []byte, fd int32, flags uint32, ptr, n uint32, 
 	if en != ESUCCESS {
 		return en
 	}
-	var fi fs.FileInfo
-	var err error
-	if flags&lookupFollow != 0 {
+	fi, ok, err := m.statName(p, flags&lookupFollow != 0)
+	switch {
+	case ok:
+	case flags&lookupFollow != 0:
 		fi, err = m.root.Stat(p)
-	} else {
+	default:
 		fi, err = m.root.Lstat(p)
 	}
 	if err != nil {

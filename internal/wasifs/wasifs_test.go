@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -508,4 +509,50 @@ func setupBench(b *testing.B) *fixture {
 	}
 	b.Cleanup(func() { fs.Close() })
 	return &fixture{fs: fs, g: newGuest(), ws: ws}
+}
+
+// TestStatOneName: a stat of one name in a mount's root (answered with one
+// fstatat on Linux) gives what a stat resolved by os.Root gives, and never
+// follows a link out of the root.
+func TestStatOneName(t *testing.T) {
+	f := setup(t, nil)
+	must(t, os.WriteFile(filepath.Join(f.ws, "f.txt"), []byte("twelve bytes"), 0o640))
+	must(t, os.Mkdir(filepath.Join(f.ws, "sub"), 0o750))
+	must(t, os.Symlink("f.txt", filepath.Join(f.ws, "to-f")))
+	stat := func(name string, flags uint32) ([]byte, Errno) {
+		p, n := f.g.str(name)
+		out := f.g.alloc(filestatSize)
+		e := f.fs.PathFilestatGet(f.g.mem, wsFd, flags, p, n, out)
+		return append([]byte(nil), f.g.mem[out:out+filestatSize]...), e
+	}
+	for _, c := range []struct {
+		one, walked string
+		flags       uint32
+	}{
+		{"f.txt", "sub/../f.txt", 0},
+		{"sub", "sub/.", 0},
+		{"to-f", "sub/../to-f", 0},
+		{"to-f", "sub/../f.txt", lookupFollow},
+		{".", "sub/..", 0},
+	} {
+		got, e := stat(c.one, c.flags)
+		want, we := stat(c.walked, c.flags)
+		if e != ESUCCESS || we != ESUCCESS || !bytes.Equal(got, want) {
+			t.Errorf("stat %q (flags %d): errno %d %x, through os.Root errno %d %x", c.one, c.flags, e, got, we, want)
+		}
+	}
+	if b, _ := stat("to-f", 0); b[16] != typeSymlink {
+		t.Errorf("lstat of a link: file type %d", b[16])
+	}
+	for name, want := range map[string]Errno{"nope": ENOENT, "abs-link": EPERM, "abs-dir": EPERM, "rel-dir": EPERM, "..": EPERM} {
+		if _, e := stat(name, lookupFollow); e != want {
+			t.Errorf("stat %q following links: errno %d, want %d", name, e, want)
+		}
+	}
+	if _, e := stat("abs-link", 0); e != ESUCCESS {
+		t.Errorf("lstat of a link out: errno %d", e)
+	}
+	if runtime.GOOS == "linux" && f.fs.mounts[0].dir == nil {
+		t.Error("no stat went to the root's descriptor")
+	}
 }
