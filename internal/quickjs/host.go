@@ -22,6 +22,7 @@ func init() {
 		"utf8Encode":   hostUTF8Encode,
 		"utf8Decode":   hostUTF8Decode,
 		"promiseState": hostPromiseState,
+		"brand":        hostBrand,
 		"random":       hostRandom,
 		"hash":         hostHash,
 		"tzOffset":     hostTZOffset,

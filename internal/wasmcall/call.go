@@ -79,7 +79,9 @@ func selfTest() error {
 	    local.get 0 i32.trunc_f64_s local.get 1 i32.mul)
 	  (func (export "none"))
 	  (func (export "boom") (result i32) unreachable)
-	  (func (export "i64") (param i64)))`)
+	  (func (export "wide") (param i64 i32) (result i64)
+	    local.get 0 local.get 1 i64.extend_i32_s i64.mul)
+	  (func (export "ref") (param externref)))`)
 	if err != nil {
 		return err
 	}
@@ -120,8 +122,11 @@ func selfTest() error {
 	if _, err := mix.Call(store, 1.0, 1.0); err == nil {
 		return errors.New("a call with an f64 for an i32 succeeded")
 	}
-	if _, err := NewExport(store, inst.GetFunc(store, "i64")); err == nil {
-		return errors.New("an export with an i64 parameter was accepted")
+	if v, err := export("wide").Call(store, int64(1)<<40, int32(-3)); err != nil || int64(v) != -3<<40 {
+		return fmt.Errorf("wide: %v %v", v, err)
+	}
+	if _, err := NewExport(store, inst.GetFunc(store, "ref")); err == nil {
+		return errors.New("an export with an externref parameter was accepted")
 	}
 	return nil
 }
@@ -135,22 +140,24 @@ func selfTest() error {
 // from its next Func.Call, which an Export's call would not do.)
 type Export struct {
 	f      *wasmtime.Func
-	params []byte // 'i' i32, 'f' f64
+	params []byte // 'i' i32, 'I' i64, 'f' f64
 	result byte   // the same, or 0 for none
 }
 
-// Result is the kind of the export's result: 'i' for an i32, 'f' for an
-// f64, 0 when it has none.
+// Result is the kind of the export's result: 'i' for an i32, 'I' for an
+// i64, 'f' for an f64, 0 when it has none.
 func (e *Export) Result() byte { return e.result }
 
 // NewExport checks f's type: at most four parameters and one result, each
-// an i32 or an f64.
+// an i32, an i64 or an f64.
 func NewExport(st wasmtime.Storelike, f *wasmtime.Func) (*Export, error) {
 	ty := f.Type(st)
 	kind := func(t *wasmtime.ValType) byte {
 		switch t.Kind() {
 		case wasmtime.KindI32:
 			return 'i'
+		case wasmtime.KindI64:
+			return 'I'
 		case wasmtime.KindF64:
 			return 'f'
 		}
@@ -169,14 +176,15 @@ func NewExport(st wasmtime.Storelike, f *wasmtime.Func) (*Export, error) {
 		ok = ok && e.result != 0
 	}
 	if !ok {
-		return nil, errors.New("wasmcall: an Export takes up to four i32 or f64 parameters and returns at most one")
+		return nil, errors.New("wasmcall: an Export takes up to four i32, i64 or f64 parameters and returns at most one")
 	}
 	return e, nil
 }
 
 // Call calls the export in st, the store it belongs to, with args (int32
-// for an i32, float64 for an f64), and returns its result's raw bits: an
-// i32 in the low 32 bits, an f64 as math.Float64bits; 0 when it has none.
+// for an i32, int64 for an i64, float64 for an f64), and returns its
+// result's raw bits: an i32 in the low 32 bits, an i64 as it is, an f64 as
+// math.Float64bits; 0 when it has none.
 // What stops the call comes back as Func.Call returns it: a
 // *wasmtime.Trap (with its code and frames) or a *wasmtime.Error. It
 // allocates nothing on success.
@@ -190,6 +198,11 @@ func (e *Export) Call(st wasmtime.Storelike, args ...any) (uint64, error) {
 		case int32:
 			if e.params[i] == 'i' {
 				a[i] = uint64(uint32(v))
+				continue
+			}
+		case int64:
+			if e.params[i] == 'I' {
+				a[i] = uint64(v)
 				continue
 			}
 		case float64:

@@ -3,7 +3,13 @@
   const identRe = /^[a-zA-Z_][a-zA-Z_0-9]*$/;
   const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
   const typedArrayTag = Object.getOwnPropertyDescriptor(TypedArrayProto, Symbol.toStringTag).get;
-  const errorToString = Error.prototype.toString;
+  // A character strEscape must escape whatever the quote (the quote itself
+  // is checked apart).
+  const escapeRe = /[\x00-\x1f\x7f\\]/;
+  // The engine's own size getters: a Set or Map whose prototype is not its
+  // class's (null, say) still has its size.
+  const setSize = Object.getOwnPropertyDescriptor(Set.prototype, 'size').get;
+  const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size').get;
 
   function strEscape(str) {
     let quote = "'";
@@ -11,6 +17,8 @@
       if (!str.includes('"')) quote = '"';
       else if (!str.includes('`') && !str.includes('${')) quote = '`';
     }
+    // Most strings need no escape: one scan in the engine, no copy.
+    if (!escapeRe.test(str) && !str.includes(quote)) return quote + str + quote;
     let out = '';
     for (let i = 0; i < str.length; i++) {
       const c = str[i], code = str.charCodeAt(i);
@@ -156,31 +164,35 @@
       for (const s of Object.getOwnPropertySymbols(value)) {
         if (ctx.showHidden || Object.prototype.propertyIsEnumerable.call(value, s)) ks.push(s);
       }
-      return ctx.sorted ? ks.filter((k) => typeof k === 'string').sort().concat(ks.filter((k) => typeof k !== 'string')) : ks;
+      return ks;
     };
 
-    if (Array.isArray(value)) {
-      keys = ownKeys().filter((k) => typeof k !== 'string' || !/^(0|[1-9][0-9]*)$/.test(k));
+    // A Set or a Map by the engine's check, whatever its prototype.
+    const isArray = Array.isArray(value);
+    const brand = isArray ? 0 : host.brand(value);
+    if (isArray) {
+      keys = nonIndexKeys(ownKeys());
       const prefix = (ctor !== 'Array' || tag !== '') ? getPrefix(ctor, tag, 'Array', `(${value.length})`) : '';
       braces = [`${prefix}[`, ']'];
       if (value.length === 0 && keys.length === 0) return `${braces[0]}]`;
       extrasType = kArrayExtrasType;
       formatter = formatArray;
-    } else if (value instanceof Set || isSet(value)) {
+    } else if (brand === 1) {
       keys = ownKeys();
-      const size = Set.prototype.has.call(value, undefined) ? value.size : value.size;
+      const size = setSize.call(value);
       const prefix = getPrefix(ctor, tag, 'Set', `(${size})`);
       if (size === 0 && keys.length === 0) return `${prefix}{}`;
       braces = [`${prefix}{`, '}'];
       formatter = formatSet;
-    } else if (value instanceof Map || isMap(value)) {
+    } else if (brand === 2) {
       keys = ownKeys();
-      const prefix = getPrefix(ctor, tag, 'Map', `(${value.size})`);
-      if (value.size === 0 && keys.length === 0) return `${prefix}{}`;
+      const size = mapSize.call(value);
+      const prefix = getPrefix(ctor, tag, 'Map', `(${size})`);
+      if (size === 0 && keys.length === 0) return `${prefix}{}`;
       braces = [`${prefix}{`, '}'];
       formatter = formatMap;
     } else if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-      keys = ownKeys().filter((k) => typeof k !== 'string' || !/^(0|[1-9][0-9]*)$/.test(k));
+      keys = nonIndexKeys(ownKeys());
       const fallback = typedArrayTag.call(value);
       if (value instanceof Buffer) {
         const max = Math.min(50, value.length);
@@ -238,7 +250,7 @@
         if (value instanceof Number) { type = 'Number'; prim = formatNumber(Number.prototype.valueOf.call(value)); }
         else if (value instanceof String) {
           type = 'String'; prim = strEscape(String.prototype.valueOf.call(value));
-          keys = keys.filter((k) => typeof k !== 'string' || !/^(0|[1-9][0-9]*)$/.test(k));
+          keys = nonIndexKeys(keys);
         }
         else if (value instanceof Boolean) { type = 'Boolean'; prim = String(Boolean.prototype.valueOf.call(value)); }
         else if (value instanceof Symbol) { type = 'Symbol'; prim = Symbol.prototype.toString.call(value); }
@@ -269,6 +281,13 @@
     try {
       output = formatter(ctx, value, recurseTimes);
       for (const k of keys) output.push(formatProperty(ctx, value, recurseTimes, k, extrasType));
+      if (ctx.sorted) {
+        // As Node: the formatted entries are sorted, an array's own only
+        // after its elements.
+        const cmp = ctx.sorted === true ? undefined : ctx.sorted;
+        if (extrasType === kObjectType) output.sort(cmp);
+        else if (keys.length > 1) output.splice(output.length - keys.length, keys.length, ...output.slice(output.length - keys.length).sort(cmp));
+      }
     } finally {
       ctx.seen.pop();
     }
@@ -280,8 +299,19 @@
     return reduceToSingleString(ctx, output, base, braces, extrasType, recurseTimes, value);
   }
 
-  function isSet(v) { try { Set.prototype.has.call(v, 0); return true; } catch { return false; } }
-  function isMap(v) { try { Map.prototype.has.call(v, 0); return true; } catch { return false; } }
+  const indexRe = /^(0|[1-9][0-9]*)$/;
+  function isIndex(k) { return typeof k === 'string' && indexRe.test(k) && k.length <= 10 && +k < 4294967295; }
+
+  // nonIndexKeys drops the array indices from an object's own keys. The
+  // engine lists indices first, in order, then the other strings, then
+  // the symbols: so they are all up to the last index, and a dense array
+  // costs one test, not one per element.
+  function nonIndexKeys(ks) {
+    let i = ks.length;
+    while (i > 0 && !isIndex(ks[i - 1])) i--;
+    return i === 0 ? ks : ks.slice(i);
+  }
+
   function isArguments(v) { return Object.prototype.toString.call(v) === '[object Arguments]'; }
 
   function formatObjectEntries() { return []; }
@@ -347,9 +377,9 @@
     return output;
   }
   const formatSet = (ctx, value, recurseTimes) =>
-    formatEntries(ctx, Set.prototype.values.call(value), value.size, (v) => formatValue(ctx, v, recurseTimes));
+    formatEntries(ctx, Set.prototype.values.call(value), setSize.call(value), (v) => formatValue(ctx, v, recurseTimes));
   const formatMap = (ctx, value, recurseTimes) =>
-    formatEntries(ctx, Map.prototype.entries.call(value), value.size,
+    formatEntries(ctx, Map.prototype.entries.call(value), mapSize.call(value),
       ([k, v]) => `${formatValue(ctx, k, recurseTimes)} => ${formatValue(ctx, v, recurseTimes)}`);
 
   function groupArrayElements(ctx, output, value) {
