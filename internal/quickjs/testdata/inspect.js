@@ -51,3 +51,15 @@ console.log(crypto.createHmac('sha256', 'key').update('msg').digest('hex'));
 console.log(crypto.createHash('sha512').update('').digest('hex').length);
 console.log(crypto.randomBytes(20).length, typeof crypto.randomUUID(), crypto.randomInt(5) < 5, crypto.timingSafeEqual(Buffer.from('ab'), Buffer.from('ab')));
 try { crypto.createHash('nope') } catch (e) { console.log(e.message) }
+const util = require('util');
+// Sets and Maps by brand, whatever the prototype; strings that need escapes
+// or none; arrays with extra keys; sorted output.
+class MyMap extends Map {}
+console.log(Object.setPrototypeOf(new Set([1]), null), Object.setPrototypeOf(new Map([[1, 2]]), null), new MyMap([[1, 2]]));
+console.log(util.inspect(Object.create(Set.prototype)), util.inspect(Object.create(Map.prototype)));
+console.log(['plain', "it's", `a"b'c`, "a`b'c\"d", 'tab\there', 'bs\\x', '\x00\x1f\x7f', 'é✓', '${x}\'"', '']);
+const extra = [1, 2, 3]; extra.foo = 'x'; extra[Symbol('s')] = 1;
+const holes = [, , 3]; holes.bar = 1;
+const beyond = [1]; beyond['4294967295'] = 'n'; beyond.z = 2;
+console.log(extra, holes, beyond, util.inspect(extra, { sorted: true }));
+console.log(util.inspect({ b: 1, a: 2, [Symbol('c')]: 3, C: 4 }, { sorted: true }), util.inspect(new Map([['b', 1], ['a', 2]]), { sorted: true }));
