@@ -67,6 +67,8 @@ func (r *run) call(name string, args ...interface{}) (interface{}, error) {
 		return nil, r.noteNested(err)
 	case e.Result() == 'i':
 		return int32(uint32(bits)), nil
+	case e.Result() == 'I':
+		return int64(bits), nil
 	case e.Result() == 'f':
 		return math.Float64frombits(bits), nil
 	}

@@ -23,6 +23,7 @@ func init() {
 		"utf8Decode":   hostUTF8Decode,
 		"promiseState": hostPromiseState,
 		"brand":        hostBrand,
+		"proxyTarget":  hostProxyTarget,
 		"random":       hostRandom,
 		"hash":         hostHash,
 		"tzOffset":     hostTZOffset,

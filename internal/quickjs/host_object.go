@@ -7,7 +7,6 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
-	"encoding/binary"
 	"hash"
 	"math"
 	"strings"
@@ -213,18 +212,16 @@ func hostMemSize(r *run, _ []int32) (int32, error) {
 	return r.number(float64(r.mem.DataSize(r.st)))
 }
 
-// hostBrand(v) -> 1 when v is a Set, 2 when it is a Map, else 0: the
-// engine's own check, whatever v's prototype, without the exception (tens
-// of thousands of instructions) that probing with Set.prototype.has.call
-// costs for every other object util.inspect prints.
+// hostBrand(v) -> 1 when v is a Set, 2 when it is a Map, 3 when it is a
+// Proxy, else 0: the engine's own checks, whatever v's prototype, without
+// the exception (tens of thousands of instructions) that probing with
+// Set.prototype.has.call costs for every other object util.inspect prints.
 func hostBrand(r *run, args []int32) (int32, error) {
-	box := uint64(uint32(arg(args, 0)))
-	d := r.data()
-	if box == 0 || box+8 > uint64(len(d)) {
+	v := arg(args, 0)
+	if v == 0 {
 		return r.number(0)
 	}
-	v := int64(binary.LittleEndian.Uint64(d[box:])) // the JSValue (NaN-boxed, 64 bits)
-	for i, check := range []string{"JS_IsSet", "JS_IsMap"} {
+	for i, check := range []string{"qjs_is_set", "qjs_is_map", "qjs_is_proxy"} {
 		is, err := r.i32(check, v)
 		if err != nil {
 			return 0, err
@@ -234,4 +231,39 @@ func hostBrand(r *run, args []int32) (int32, error) {
 		}
 	}
 	return r.number(0)
+}
+
+// hostProxyTarget(p) -> the target of the Proxy p (null once revoked), for
+// util.inspect, which shows a Proxy as its target as Node does.
+func hostProxyTarget(r *run, args []int32) (int32, error) {
+	p := arg(args, 0)
+	if p == 0 {
+		return r.undefined()
+	}
+	if is, err := r.i32("qjs_is_proxy", p); err != nil || is == 0 {
+		if err != nil {
+			return 0, err
+		}
+		return r.undefined()
+	}
+	t, err := r.i32("qjs_get_proxy_target", p)
+	if err != nil {
+		return 0, err
+	}
+	// A revoked Proxy has no target: the engine throws. Take the
+	// exception back and answer null.
+	if exc, err := r.i32("qjs_is_exception", t); err != nil || exc == 0 {
+		return t, err
+	}
+	if err := r.freeValue(t); err != nil {
+		return 0, err
+	}
+	e, err := r.i32("qjs_get_exception")
+	if err != nil {
+		return 0, err
+	}
+	if err := r.freeValue(e); err != nil {
+		return 0, err
+	}
+	return r.i32("qjs_get_null")
 }

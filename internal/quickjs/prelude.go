@@ -80,7 +80,7 @@ func joinPrelude() string {
 
 // hostNames are the host functions installed on the prelude's host object.
 var hostNames = []string{
-	"write", "now", "exit", "utf8Encode", "utf8Decode", "promiseState", "brand", "random",
+	"write", "now", "exit", "utf8Encode", "utf8Decode", "promiseState", "brand", "proxyTarget", "random",
 	"fsRead", "fsWrite", "fsStat", "fsExists", "fsReaddirT", "fsReaddir", "fsMkdir", "fsRm", "fsRename", "fsError",
 	"saveState", "hash", "tzOffset", "intlData", "intlLoad", "resolve",
 }

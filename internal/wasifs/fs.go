@@ -104,6 +104,8 @@ type FS struct {
 	refused bool
 	// iov is the scratch slice of iovecs (see iovecs).
 	iov [][]byte
+	// oneNameStats counts the stats answered by mount.statName.
+	oneNameStats int
 }
 
 // New opens every mount with os.OpenRoot and lays out the descriptor

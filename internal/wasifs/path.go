@@ -109,6 +109,7 @@ func (f *FS) PathFilestatGet(mem []byte, fd int32, flags uint32, ptr, n uint32, 
 	fi, ok, err := m.statName(p, flags&lookupFollow != 0)
 	switch {
 	case ok:
+		f.oneNameStats++
 	case flags&lookupFollow != 0:
 		fi, err = m.root.Stat(p)
 	default:

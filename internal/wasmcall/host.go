@@ -14,6 +14,7 @@ import "C"
 import (
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"runtime"
 	"strings"
@@ -65,7 +66,7 @@ func Define(l *wasmtime.Linker, module, name, params, results string, f HostFunc
 	if err != nil || len(pk) > MaxParams || len(rk) > 1 {
 		return fmt.Errorf("wasmcall: %s.%s: unsupported type (%s) -> (%s)", module, name, params, results)
 	}
-	h := &hostEntry{name: module + "." + name, nparams: len(pk), nresults: len(rk), f: f}
+	h := newHostEntry(module+"."+name, pk, rk, f)
 	if !HostOK() {
 		return defineSlow(l, module, name, pk, rk, h)
 	}
@@ -91,7 +92,19 @@ func kinds(s string) ([]byte, error) {
 type hostEntry struct {
 	name              string
 	nparams, nresults int
+	masks             [MaxParams]uint64 // the bits of each parameter's raw value
 	f                 HostFunc
+}
+
+func newHostEntry(name string, pk, rk []byte, f HostFunc) *hostEntry {
+	h := &hostEntry{name: name, nparams: len(pk), nresults: len(rk), f: f}
+	for i, k := range pk {
+		h.masks[i] = math.MaxUint32
+		if k == byte(wasmtime.KindI64) {
+			h.masks[i] = math.MaxUint64
+		}
+	}
+	return h
 }
 
 // call runs the entry's function on raw arguments and returns its result,
@@ -165,10 +178,22 @@ func defineFast(l *wasmtime.Linker, module, name string, pk, rk []byte, h *hostE
 	if failed {
 		text := C.GoStringN(msg.data, C.int(msg.size))
 		C.wsb_message_free(&msg)
-		wsbHostDrop(C.size_t(env))
+		// wasmtime may already have dropped the definition (and run
+		// wsbHostDrop), and the slot may even be another's by now.
+		dropEntry(env, h)
 		return errors.New(text)
 	}
 	return nil
+}
+
+// dropEntry frees slot env if it still holds h.
+func dropEntry(env int, h *hostEntry) {
+	hosts.Lock()
+	defer hosts.Unlock()
+	if hosts.entries[env] == h {
+		hosts.entries[env] = nil
+		hosts.free = append(hosts.free, env)
+	}
 }
 
 //export wsbHostCall
@@ -176,10 +201,17 @@ func wsbHostCall(env C.size_t, caller unsafe.Pointer, vals unsafe.Pointer, n C.s
 	hosts.RLock()
 	h := hosts.entries[env]
 	hosts.RUnlock()
+	if h == nil { // cannot happen while wasmtime holds the definition
+		const msg = "wasmsandbox: a host function was called after its definition was dropped"
+		cmsg := C.CString(msg)
+		defer C.free(unsafe.Pointer(cmsg))
+		return C.wsb_trap(cmsg, C.size_t(len(msg)))
+	}
 	raw := unsafe.Slice((*[2]uint64)(vals), int(n)) // wasmtime_val_raw_t: 16 bytes, little-endian
 	var a Args
 	for i := range h.nparams {
-		a[i] = raw[i][0]
+		// wasmtime stores an i32 in the slot's low 4 bytes only.
+		a[i] = raw[i][0] & h.masks[i]
 	}
 	box := &callerLayout{caller}
 	res, msg, trapped := h.call((*wasmtime.Caller)(unsafe.Pointer(box)), a)
@@ -198,9 +230,11 @@ func wsbHostCall(env C.size_t, caller unsafe.Pointer, vals unsafe.Pointer, n C.s
 //export wsbHostDrop
 func wsbHostDrop(env C.size_t) {
 	hosts.Lock()
-	hosts.entries[env] = nil
-	hosts.free = append(hosts.free, int(env))
-	hosts.Unlock()
+	defer hosts.Unlock()
+	if hosts.entries[env] != nil {
+		hosts.entries[env] = nil
+		hosts.free = append(hosts.free, int(env))
+	}
 }
 
 // defineSlow defines h through wasmtime-go's FuncNew.
@@ -260,10 +294,13 @@ func hostSelfTest(define func(l *wasmtime.Linker, module, name string, pk, rk []
 	fn := func(name, params, results string, f HostFunc) error {
 		pk, _ := kinds(params)
 		rk, _ := kinds(results)
-		return define(l, "t", name, pk, rk, &hostEntry{name: "t." + name, nparams: len(pk), nresults: len(rk), f: f})
+		return define(l, "t", name, pk, rk, newHostEntry("t."+name, pk, rk, f))
 	}
 	errs := []error{
 		fn("mix", "iIi", "I", func(_ *wasmtime.Caller, a Args) (uint64, error) {
+			if a[0] != uint64(uint32(a.I32(0))) || a[2] != uint64(uint32(a.I32(2))) {
+				return 0, fmt.Errorf("i32 arguments with high bits set: %#x %#x", a[0], a[2])
+			}
 			return uint64(int64(a.I32(0))*a.I64(1) + int64(a.I32(2))), nil
 		}),
 		fn("peek", "i", "i", func(c *wasmtime.Caller, a Args) (uint64, error) {

@@ -137,6 +137,16 @@
       return strEscape(value) + trailer;
     }
     if (value === null) return 'null';
+    // The engine's own checks (see formatRaw). A Proxy shows as its target,
+    // as in Node (showProxy is off), without running its traps.
+    let brand = host.brand(value);
+    if (brand === 3) {
+      value = host.proxyTarget(value);
+      if (value === null || value === undefined) return '<Revoked Proxy>';
+      if (typeof value !== 'object' && typeof value !== 'function') return formatValue(ctx, value, recurseTimes, typedArray);
+      brand = host.brand(value);
+      if (brand === 3) return formatValue(ctx, value, recurseTimes, typedArray);
+    }
     const custom = value[inspect.custom];
     if (typeof custom === 'function' && custom !== inspect) {
       const ret = custom.call(value, ctx.depth - recurseTimes, ctx, inspect);
@@ -147,10 +157,11 @@
       if (index === undefined) { index = ctx.circular.size + 1; ctx.circular.set(value, index); }
       return `[Circular *${index}]`;
     }
-    return formatRaw(ctx, value, recurseTimes, typedArray);
+    return formatRaw(ctx, value, recurseTimes, typedArray, brand);
   }
 
-  function formatRaw(ctx, value, recurseTimes, typedArray) {
+  // brand is host.brand(value): 1 for a Set, 2 for a Map, else 0.
+  function formatRaw(ctx, value, recurseTimes, typedArray, brand) {
     let keys;
     const ctor = getCtorName(value);
     let tag = '';
@@ -167,10 +178,7 @@
       return ks;
     };
 
-    // A Set or a Map by the engine's check, whatever its prototype.
-    const isArray = Array.isArray(value);
-    const brand = isArray ? 0 : host.brand(value);
-    if (isArray) {
+    if (Array.isArray(value)) {
       keys = nonIndexKeys(ownKeys());
       const prefix = (ctor !== 'Array' || tag !== '') ? getPrefix(ctor, tag, 'Array', `(${value.length})`) : '';
       braces = [`${prefix}[`, ']'];

@@ -63,3 +63,8 @@ const holes = [, , 3]; holes.bar = 1;
 const beyond = [1]; beyond['4294967295'] = 'n'; beyond.z = 2;
 console.log(extra, holes, beyond, util.inspect(extra, { sorted: true }));
 console.log(util.inspect({ b: 1, a: 2, [Symbol('c')]: 3, C: 4 }, { sorted: true }), util.inspect(new Map([['b', 1], ['a', 2]]), { sorted: true }));
+// A Proxy shows as its target, without running its traps.
+const trapped = new Proxy([1, 2], { ownKeys: () => ['x', '0', '1', 'length'], getOwnPropertyDescriptor: (t, k) => k === 'x' ? { value: 5, enumerable: true, configurable: true } : Reflect.getOwnPropertyDescriptor(t, k) });
+const revocable = Proxy.revocable({ a: 1 }, {}); revocable.revoke();
+console.log(trapped, new Proxy({ a: 1 }, {}), new Proxy(new Set([1]), {}), revocable.proxy, new Proxy(new Proxy([3], {}), {}));
+console.log({ p: new Proxy(new Map([[1, 2]]), {}) }, new Proxy({ [util.inspect.custom]() { return 'custom!'; } }, {}), new Proxy(function f() {}, {}));
