@@ -25,7 +25,8 @@ var preludeFS embed.FS
 // <wasmsandbox>), are those of a single file.
 var preludeFiles = []string{
 	"head.js",     // the function's head: 'use strict', config, G, define
-	"inspect.js",  // util.inspect and util.format
+	"inspect.js",  // util.inspect: formatting each kind of value
+	"format.js",   // util.inspect's line layout, util.format
 	"console.js",  // console
 	"timers.js",   // setTimeout and the rest; the event loop's next and fire
 	"buffer.js",   // Buffer, TextEncoder, TextDecoder
