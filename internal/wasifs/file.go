@@ -91,21 +91,31 @@ func (f *FS) FdRead(mem []byte, fd int32, iovs, n, nread uint32) Errno {
 	return put32(mem, nread, uint32(total))
 }
 
-// FdPread reads at offset without moving the file position.
-func (f *FS) FdPread(mem []byte, fd int32, iovs, n uint32, offset int64, nread uint32) Errno {
+// positioned checks a pread or pwrite: a file open for reading (or
+// writing), the iovecs, and a non-negative offset.
+func (f *FS) positioned(mem []byte, fd int32, iovs, n uint32, offset int64, write bool) (*entry, [][]byte, int64, Errno) {
 	e, en := f.file(fd)
 	if en != ESUCCESS {
-		return en
+		return nil, nil, 0, en
 	}
-	if !e.read {
-		return EBADF
+	if write && !e.write || !write && !e.read {
+		return nil, nil, 0, EBADF
 	}
-	bufs, _, en := f.iovecs(mem, iovs, n)
+	bufs, size, en := f.iovecs(mem, iovs, n)
 	if en != ESUCCESS {
-		return en
+		return nil, nil, 0, en
 	}
 	if offset < 0 {
-		return EINVAL
+		return nil, nil, 0, EINVAL
+	}
+	return e, bufs, size, ESUCCESS
+}
+
+// FdPread reads at offset without moving the file position.
+func (f *FS) FdPread(mem []byte, fd int32, iovs, n uint32, offset int64, nread uint32) Errno {
+	e, bufs, _, en := f.positioned(mem, fd, iovs, n, offset, false)
+	if en != ESUCCESS {
+		return en
 	}
 	var total int
 	for _, b := range bufs {
@@ -170,19 +180,9 @@ func (f *FS) FdWrite(mem []byte, fd int32, iovs, n, nwritten uint32) Errno {
 
 // FdPwrite writes at offset without moving the file position.
 func (f *FS) FdPwrite(mem []byte, fd int32, iovs, n uint32, offset int64, nwritten uint32) Errno {
-	e, en := f.file(fd)
+	e, bufs, size, en := f.positioned(mem, fd, iovs, n, offset, true)
 	if en != ESUCCESS {
 		return en
-	}
-	if !e.write {
-		return EBADF
-	}
-	bufs, size, en := f.iovecs(mem, iovs, n)
-	if en != ESUCCESS {
-		return en
-	}
-	if offset < 0 {
-		return EINVAL
 	}
 	if en := f.chargeGrowth(e, offset, size); en != ESUCCESS {
 		return en
