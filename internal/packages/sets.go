@@ -156,9 +156,6 @@ func List(home string, lang Lang, set string) ([]Package, error) {
 
 // RemoveSet deletes set entirely.
 func RemoveSet(ctx context.Context, home string, lang Lang, set string) error {
-	if r := CheckSetName(set); r != "" {
-		return fmt.Errorf("%w: set name %q %s", ErrRefused, set, r)
-	}
 	unlock, err := lockSet(ctx, home, lang, set)
 	if err != nil {
 		return err
@@ -175,8 +172,12 @@ func RemoveSet(ctx context.Context, home string, lang Lang, set string) error {
 	return os.RemoveAll(old)
 }
 
-// lockSet takes the set's lock (beside it), waiting for another change.
+// lockSet checks the set's name and takes its lock (beside it), waiting
+// for another change.
 func lockSet(ctx context.Context, home string, lang Lang, set string) (func(), error) {
+	if r := CheckSetName(set); r != "" {
+		return nil, fmt.Errorf("%w: set name %q %s", ErrRefused, set, r)
+	}
 	root := Root(home, lang)
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, err
@@ -188,9 +189,6 @@ func lockSet(ctx context.Context, home string, lang Lang, set string) (func(), e
 // current set directory, which may not exist), then the staging directory
 // replaces the set.
 func update(ctx context.Context, home string, lang Lang, set string, build func(cur, stage string) error) error {
-	if r := CheckSetName(set); r != "" {
-		return fmt.Errorf("%w: set name %q %s", ErrRefused, set, r)
-	}
 	unlock, err := lockSet(ctx, home, lang, set)
 	if err != nil {
 		return err
