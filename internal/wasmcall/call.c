@@ -1,18 +1,7 @@
-// Calls into the guest without wasmtime-go's per-call work (see call.go),
-// and host functions without it (see host.go). wasmtime's declarations are
-// repeated here rather than included: wasmtime-go's headers are not on our
-// include path; the symbols come from the libwasmtime that wasmtime-go
-// links. The Go side checks the layouts it relies on.
-#include <stdint.h>
-#include <stddef.h>
+// Calls into the guest without wasmtime-go's per-call work (see call.go).
+#include "wasmcall.h"
 
 typedef struct wasmtime_context wasmtime_context_t;
-typedef struct wasmtime_error wasmtime_error_t;
-typedef struct wasm_trap_t wasm_trap_t;
-typedef struct wasm_byte_vec_t {
-  size_t size;
-  char *data;
-} wasm_byte_vec_t;
 
 // wasmtime_func_t (extern.h).
 typedef struct {
@@ -20,21 +9,10 @@ typedef struct {
   void *private_;
 } wsb_func_t;
 
-// A call's outcome: the raw bits of its result, or what stopped it: a
-// wasmtime_error_t (failed 1) or a wasm_trap_t (failed 2), which the
-// caller then owns.
-typedef struct {
-  int32_t failed;
-  uint64_t bits;
-  void *stop;
-} wsb_ret_t;
-
 extern wasmtime_error_t *wasmtime_func_call_unchecked(wasmtime_context_t *store,
                                                       const wsb_func_t *func, void *args_and_results,
                                                       size_t args_and_results_len,
                                                       wasm_trap_t **trap);
-extern void wasm_trap_message(const wasm_trap_t *trap, wasm_byte_vec_t *out);
-extern void wasm_byte_vec_delete(wasm_byte_vec_t *v);
 
 // wsb_call calls the function (store_id, priv), whose parameters the caller
 // has checked, with up to four raw arguments (wasmtime_val_raw_t: 16
@@ -60,10 +38,8 @@ wsb_ret_t wsb_call(void *ctx, uint64_t store_id, uintptr_t priv, uint64_t a0, ui
   return ret;
 }
 
-void wsb_message_free(wasm_byte_vec_t *msg) { wasm_byte_vec_delete(msg); }
+void wsb_message_free(wsb_bytes_t *msg) { wasm_byte_vec_delete(msg); }
 
 // wsb_trap_free and wsb_error_free release what a failed call returned.
-extern void wasm_trap_delete(wasm_trap_t *trap);
-extern void wasmtime_error_delete(wasmtime_error_t *error);
 void wsb_trap_free(void *trap) { wasm_trap_delete((wasm_trap_t *)trap); }
 void wsb_error_free(void *err) { wasmtime_error_delete((wasmtime_error_t *)err); }

@@ -3,14 +3,7 @@
 // (see Export and Define).
 package wasmcall
 
-// #include <stdint.h>
-// #include <stddef.h>
-// typedef struct { size_t size; char *data; } wsb_bytes_t;
-// typedef struct { int32_t failed; uint64_t bits; void *stop; } wsb_ret_t;
-// extern wsb_ret_t wsb_call(void *ctx, uint64_t store_id, uintptr_t priv, uint64_t a0,
-//                           uint64_t a1, uint64_t a2, uint64_t a3);
-// extern void wsb_trap_free(void *trap);
-// extern void wsb_error_free(void *err);
+// #include "wasmcall.h"
 import "C"
 
 import (

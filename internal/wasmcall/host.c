@@ -1,20 +1,11 @@
 // Host functions without wasmtime-go's per-call reflection (see host.go).
-// As in call.c, wasmtime's types are declared here rather than included;
-// host.go checks what it relies on.
-#include <stdint.h>
-#include <stddef.h>
+#include "wasmcall.h"
 #include "_cgo_export.h"
 
 typedef struct wasmtime_linker wasmtime_linker_t;
 typedef struct wasmtime_caller wasmtime_caller_t;
-typedef struct wasmtime_error wasmtime_error_t;
-typedef struct wasm_trap_t wasm_trap_t;
 typedef struct wasm_valtype_t wasm_valtype_t;
 typedef struct wasm_functype_t wasm_functype_t;
-typedef struct {
-  size_t size;
-  char *data;
-} wsb_byte_vec_t;
 typedef struct {
   size_t size;
   wasm_valtype_t **data;
@@ -31,8 +22,6 @@ extern wasmtime_error_t *wasmtime_linker_define_func_unchecked(
     wasmtime_linker_t *linker, const char *module, size_t module_len, const char *name,
     size_t name_len, const wasm_functype_t *ty, wsb_unchecked_cb cb, void *data,
     void (*finalizer)(void *));
-extern void wasmtime_error_message(const wasmtime_error_t *error, wsb_byte_vec_t *out);
-extern void wasmtime_error_delete(wasmtime_error_t *error);
 extern wasm_trap_t *wasmtime_trap_new(const char *msg, size_t msg_len);
 
 static wasm_trap_t *wsb_host_cb(void *env, wasmtime_caller_t *caller, void *vals, size_t n) {
@@ -52,7 +41,7 @@ static wsb_valtype_vec_t wsb_types(const uint8_t *kinds, size_t n) {
 // host.go's table. On an error it returns 1 and its message in *msg.
 int wsb_define(void *linker, const char *module, size_t module_len, const char *name,
                size_t name_len, const uint8_t *params, size_t nparams, const uint8_t *results,
-               size_t nresults, size_t env, void *msg) {
+               size_t nresults, size_t env, wsb_bytes_t *msg) {
   wsb_valtype_vec_t p = wsb_types(params, nparams), r = wsb_types(results, nresults);
   wasm_functype_t *ty = wasm_functype_new(&p, &r);
   wasmtime_error_t *err = wasmtime_linker_define_func_unchecked(
@@ -60,7 +49,7 @@ int wsb_define(void *linker, const char *module, size_t module_len, const char *
       (void *)env, wsb_host_fin);
   wasm_functype_delete(ty);
   if (err != NULL) {
-    wasmtime_error_message(err, (wsb_byte_vec_t *)msg);
+    wasmtime_error_message(err, msg);
     wasmtime_error_delete(err);
     return 1;
   }

@@ -1,14 +1,7 @@
 package wasmcall
 
-// #include <stdint.h>
-// #include <stddef.h>
 // #include <stdlib.h>
-// typedef struct { size_t size; char *data; } wsb_bytes_t;
-// extern int wsb_define(void *linker, const char *module, size_t module_len, const char *name,
-//                       size_t name_len, const uint8_t *params, size_t nparams,
-//                       const uint8_t *results, size_t nresults, size_t env, void *msg);
-// extern void *wsb_trap(const char *msg, size_t len);
-// extern void wsb_message_free(wsb_bytes_t *msg);
+// #include "wasmcall.h"
 import "C"
 
 import (
@@ -173,7 +166,7 @@ func defineFast(l *wasmtime.Linker, module, name string, pk, rk []byte, h *hostE
 	}
 	var msg C.wsb_bytes_t
 	failed := C.wsb_define(linkerPtr(l), cmod, C.size_t(len(module)), cname, C.size_t(len(name)),
-		pp, C.size_t(len(pk)), rp, C.size_t(len(rk)), C.size_t(env), unsafe.Pointer(&msg)) != 0
+		pp, C.size_t(len(pk)), rp, C.size_t(len(rk)), C.size_t(env), &msg) != 0
 	runtime.KeepAlive(l)
 	if failed {
 		text := C.GoStringN(msg.data, C.int(msg.size))
