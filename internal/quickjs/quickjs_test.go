@@ -477,32 +477,7 @@ func BenchmarkHello(b *testing.B) {
 // TestInspectParity compares console.log output with Node's, recorded in
 // testdata/inspect.node.txt (regenerate with: node testdata/inspect.js > testdata/inspect.node.txt).
 func TestInspectParity(t *testing.T) {
-	src, err := os.ReadFile("testdata/inspect.js")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := os.ReadFile("testdata/inspect.node.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := exec(t, nil, string(src))
-	if r.err != nil || r.code != 0 {
-		t.Fatalf("%+v", r)
-	}
-	got := strings.Split(r.stdout, "\n")
-	exp := strings.Split(string(want), "\n")
-	for i := 0; i < len(got) || i < len(exp); i++ {
-		var g, e string
-		if i < len(got) {
-			g = got[i]
-		}
-		if i < len(exp) {
-			e = exp[i]
-		}
-		if g != e {
-			t.Errorf("line %d:\n got %s\nwant %s", i+1, g, e)
-		}
-	}
+	parity(t, nil, "testdata/inspect.js", "testdata/inspect.node.txt")
 }
 
 // TestIntlParity compares Intl's output (numbers, currencies, percents,
@@ -511,31 +486,7 @@ func TestInspectParity(t *testing.T) {
 // testdata/intl.node.txt (regenerate with: node testdata/intl.js >
 // testdata/intl.node.txt).
 func TestIntlParity(t *testing.T) {
-	src, err := os.ReadFile("testdata/intl.js")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := os.ReadFile("testdata/intl.node.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := exec(t, nil, string(src))
-	if r.err != nil || r.code != 0 {
-		t.Fatalf("%+v", r)
-	}
-	got, exp := strings.Split(r.stdout, "\n"), strings.Split(string(want), "\n")
-	for i := 0; i < len(got) || i < len(exp); i++ {
-		var g, e string
-		if i < len(got) {
-			g = got[i]
-		}
-		if i < len(exp) {
-			e = exp[i]
-		}
-		if g != e {
-			t.Errorf("line %d:\n got %q\nwant %q", i+1, g, e)
-		}
-	}
+	parity(t, nil, "testdata/intl.js", "testdata/intl.node.txt")
 }
 
 // Intl says what it lacks instead of formatting in another locale.
