@@ -139,13 +139,10 @@
     if (value === null) return 'null';
     // The engine's own checks (see formatRaw). A Proxy shows as its target,
     // as in Node (showProxy is off), without running its traps.
-    let brand = host.brand(value);
+    const brand = host.brand(value);
     if (brand === 3) {
-      value = host.proxyTarget(value);
-      if (value === null || value === undefined) return '<Revoked Proxy>';
-      if (typeof value !== 'object' && typeof value !== 'function') return formatValue(ctx, value, recurseTimes, typedArray);
-      brand = host.brand(value);
-      if (brand === 3) return formatValue(ctx, value, recurseTimes, typedArray);
+      const target = host.proxyTarget(value);
+      return target === null ? '<Revoked Proxy>' : formatValue(ctx, target, recurseTimes, typedArray);
     }
     const custom = value[inspect.custom];
     if (typeof custom === 'function' && custom !== inspect) {
