@@ -161,22 +161,17 @@ def __wasmsandbox_compat(fix_loaded=False):
         # os.path.exists of a path asks os.access, which on WASI is the
         # same one call without building a stat result or raising (and
         # catching) FileNotFoundError for a missing path: several times
-        # cheaper, with the same answers. A plain non-empty str, the
-        # common case, takes the shortest way; descriptors go the usual
-        # way.
+        # cheaper, with the same answers. A plain str, the common case,
+        # takes the shortest way; descriptors go the usual way.
         import os, genericpath
         exists = genericpath.exists
         access, fspath, F_OK = os.access, os.fspath, os.F_OK
 
         def fast_exists(path):
-            if type(path) is str and path:
-                try:
-                    return access(path, F_OK)
-                except ValueError:
-                    return False
-            if isinstance(path, int):
-                return exists(path)
-            path = fspath(path)
+            if type(path) is not str:
+                if isinstance(path, int):
+                    return exists(path)
+                path = fspath(path)
             if not path:
                 return False  # stat("") fails; WASI's access("") would not
             try:
